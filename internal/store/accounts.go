@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Account is a main account row. Balances are cents and always equal the sum
+// of the account's ledger entries of that kind.
+type Account struct {
+	ID             string
+	Name           string
+	Currency       string
+	CashBalance    int64
+	VoucherBalance int64
+	CreatedAt      time.Time
+}
+
+const accountColumns = `id, name, currency, cash_balance, voucher_balance, created_at`
+
+func scanAccount(row interface{ Scan(...any) error }) (*Account, error) {
+	var a Account
+	var created int64
+	if err := row.Scan(&a.ID, &a.Name, &a.Currency, &a.CashBalance, &a.VoucherBalance, &created); err != nil {
+		return nil, interpretError(err)
+	}
+	a.CreatedAt = fromMicros(created)
+	return &a, nil
+}
+
+// AccountInsert creates an account with zero balances (money arrives through
+// LedgerEntryInsert). Returns ErrConflict if the id is taken.
+func (q Q) AccountInsert(ctx context.Context, a *Account) error {
+	_, err := q.db.ExecContext(ctx,
+		`INSERT INTO accounts (id, name, currency, cash_balance, voucher_balance, created_at) VALUES ($1, $2, $3, 0, 0, $4)`,
+		a.ID, a.Name, a.Currency, micros(a.CreatedAt))
+	return interpretError(err)
+}
+
+// AccountGetByID returns ErrNotFound if there is no such account.
+func (q Q) AccountGetByID(ctx context.Context, id string) (*Account, error) {
+	return scanAccount(q.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id))
+}
+
+// AccountList returns every account, oldest first.
+func (q Q) AccountList(ctx context.Context) ([]*Account, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY created_at, id`)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	var out []*Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, interpretError(rows.Err())
+}
+
+// AccountSetName renames an account. Returns ErrNotFound if it does not exist.
+func (q Q) AccountSetName(ctx context.Context, id, name string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET name = $2 WHERE id = $1`, id, name)
+	return affectedOne(res, err)
+}
+
+// Ledger entry kinds: cash and vouchers are separate balances.
+const (
+	LedgerCash    = "cash"
+	LedgerVoucher = "voucher"
+)
+
+// LedgerEntry is one movement of money. Entries are never edited: a
+// correction is a new entry.
+type LedgerEntry struct {
+	ID        int64
+	AccountID string
+	Kind      string // LedgerCash or LedgerVoucher
+	Amount    int64  // cents; negative for a debit
+	Reason    string
+	OrderID   string
+	CreatedAt time.Time
+}
+
+// LedgerEntryInsert records e and moves the account's balance of that kind by
+// e.Amount in the same statement sequence. With floor set, a debit that would
+// take the balance below zero changes nothing and returns ErrInsufficient;
+// without it (an operator's adjustment), the balance may go negative.
+func (q Q) LedgerEntryInsert(ctx context.Context, e *LedgerEntry, floor bool) error {
+	col := "cash_balance"
+	if e.Kind == LedgerVoucher {
+		col = "voucher_balance"
+	}
+	// Compare-and-set on the balance: concurrent debits cannot both pass.
+	query := `UPDATE accounts SET ` + col + ` = ` + col + ` + $2 WHERE id = $1`
+	if floor {
+		query += ` AND ` + col + ` + $2 >= 0`
+	}
+	res, err := q.db.ExecContext(ctx, query, e.AccountID, e.Amount)
+	if err := affectedOne(res, err); err != nil {
+		if err == ErrNotFound && floor {
+			if _, gerr := q.AccountGetByID(ctx, e.AccountID); gerr == nil {
+				return ErrInsufficient
+			}
+		}
+		return err
+	}
+	var orderID any
+	if e.OrderID != "" {
+		orderID = e.OrderID
+	}
+	err = q.db.QueryRowContext(ctx,
+		`INSERT INTO ledger_entries (account_id, kind, amount, reason, order_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		e.AccountID, e.Kind, e.Amount, e.Reason, orderID, micros(e.CreatedAt)).Scan(&e.ID)
+	return interpretError(err)
+}
+
+// LedgerSum returns the sum of an account's entries of one kind.
+func (q Q) LedgerSum(ctx context.Context, accountID, kind string) (int64, error) {
+	var sum int64
+	err := q.db.QueryRowContext(ctx,
+		`SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account_id = $1 AND kind = $2`, accountID, kind).Scan(&sum)
+	return sum, interpretError(err)
+}

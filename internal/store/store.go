@@ -1,0 +1,200 @@
+// Package store holds ecsd's state: schema, migrations, queries and
+// transactions, on SQLite (the embedded default) and PostgreSQL. Queries are
+// written once with $N placeholders, which both drivers bind by number; only
+// the migrations and error interpretation differ by dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+var (
+	// ErrNotFound is returned when a row asked for by key does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict is returned when a write breaks a unique constraint.
+	ErrConflict = errors.New("store: conflict")
+)
+
+// Store is a handle on the database. It is safe for concurrent use.
+type Store struct {
+	Q // queries outside a transaction, on the pool
+
+	db      *sql.DB
+	dialect Dialect
+	dsn     string
+}
+
+// Options tunes Open.
+type Options struct {
+	// MaxConns is the pool size (idle connections are kept at the same
+	// number: with database/sql's default of 2, River's throughput on
+	// PostgreSQL drops about tenfold).
+	MaxConns int
+}
+
+// Open connects to dsn: a postgres:// or postgresql:// URL selects
+// PostgreSQL; anything else is a directory that holds the SQLite file
+// (created if missing).
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn, opts)
+	}
+	return openSQLite(ctx, dsn, opts)
+}
+
+func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	// WAL lets readers run beside the writer; _txlock=immediate takes the
+	// write lock at BEGIN so two writers queue on busy_timeout instead of
+	// failing when a read transaction upgrades.
+	dsn := "file:" + filepath.Join(dir, "ecsd.db") +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// More than one connection: goose and any code that touches the pool
+	// while a transaction is open would deadlock on a single one.
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 4
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dir, err)
+	}
+	return newStore(db, SQLite, dsn), nil
+}
+
+func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 20
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return newStore(db, Postgres, dsn), nil
+}
+
+func newStore(db *sql.DB, d Dialect, dsn string) *Store {
+	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn}
+}
+
+// DB returns the pool, for River.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect reports the engine.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DSN returns the connection string (PostgreSQL: for River's listener pool).
+func (s *Store) DSN() string { return s.dsn }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Tx is one database transaction. Domain code receives it and never begins
+// or ends one: the request pipeline or the job worker does.
+type Tx struct {
+	Q
+	tx *sql.Tx
+}
+
+// SQL returns the underlying transaction, for River's InsertTx and
+// JobCompleteTx so that jobs commit with the change that causes them.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// InTx runs fn in a transaction and commits it when fn returns nil. Any
+// error, or a panic, rolls everything back.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	stx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return interpretError(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{Q: Q{db: stx}, tx: stx}); err != nil {
+		return err
+	}
+	return interpretError(stx.Commit())
+}
+
+// dbtx is what a query needs: the pool or a transaction.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q carries the queries. Method names put the noun first, as River's do.
+type Q struct {
+	db dbtx
+}
+
+// interpretError turns driver errors into the store's sentinels, so that no
+// database/sql or driver error type leaves this package.
+func interpretError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", ErrConflict, sqErr.Error())
+		}
+	}
+	return err
+}
+
+// micros converts a time to the stored form.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts the stored form back, in UTC.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }

@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/store/storetest"
+)
+
+func TestStore(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		st := open(t)
+		ctx := context.Background()
+		now := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
+
+		t.Run("accounts and keys", func(t *testing.T) {
+			a := &store.Account{ID: "1000000000000001", Name: "alice", Currency: "CNY", CreatedAt: now}
+			if err := st.AccountInsert(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AccountInsert(ctx, a); !errors.Is(err, store.ErrConflict) {
+				t.Fatalf("duplicate insert: got %v, want ErrConflict", err)
+			}
+			got, err := st.AccountGetByID(ctx, a.ID)
+			if err != nil || got.Name != "alice" || !got.CreatedAt.Equal(now) {
+				t.Fatalf("got %+v, %v", got, err)
+			}
+			if _, err := st.AccountGetByID(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("got %v, want ErrNotFound", err)
+			}
+			k := &store.AccessKey{ID: "LTAIaaaaaaaaaaaaaaaaaaaa", AccountID: a.ID, Secret: "s", Status: store.KeyActive, CreatedAt: now}
+			if err := st.AccessKeyInsert(ctx, k); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AccessKeySetStatus(ctx, k.ID, store.KeyInactive); err != nil {
+				t.Fatal(err)
+			}
+			gk, err := st.AccessKeyGetByID(ctx, k.ID)
+			if err != nil || gk.Status != store.KeyInactive || gk.AccountID != a.ID {
+				t.Fatalf("got %+v, %v", gk, err)
+			}
+			if err := st.AccessKeySetStatus(ctx, "LTAInope", store.KeyInactive); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("got %v", err)
+			}
+		})
+
+		t.Run("ledger keeps balance equal to its sum", func(t *testing.T) {
+			a := &store.Account{ID: "1000000000000002", Name: "bob", Currency: "CNY", CreatedAt: now}
+			if err := st.AccountInsert(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: a.ID, Kind: store.LedgerCash, Amount: 1000, Reason: "top-up", CreatedAt: now}, false); err != nil {
+				t.Fatal(err)
+			}
+			// 16 concurrent debits of 100 against 1000: exactly 10 pass.
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok, short := 0, 0
+			for range 16 {
+				wg.Go(func() {
+					err := st.InTx(ctx, func(tx *store.Tx) error {
+						return tx.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: a.ID, Kind: store.LedgerCash, Amount: -100, Reason: "debit", CreatedAt: now}, true)
+					})
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						ok++
+					case errors.Is(err, store.ErrInsufficient):
+						short++
+					default:
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if ok != 10 || short != 6 {
+				t.Fatalf("ok=%d short=%d, want 10 and 6", ok, short)
+			}
+			got, _ := st.AccountGetByID(ctx, a.ID)
+			sum, err := st.LedgerSum(ctx, a.ID, store.LedgerCash)
+			if err != nil || got.CashBalance != 0 || sum != 0 {
+				t.Fatalf("balance %d, ledger sum %d, %v", got.CashBalance, sum, err)
+			}
+		})
+
+		t.Run("a failed transaction leaves nothing", func(t *testing.T) {
+			boom := errors.New("boom")
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.AccountInsert(ctx, &store.Account{ID: "1000000000000003", Name: "c", Currency: "CNY", CreatedAt: now}); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatal(err)
+			}
+			if _, err := st.AccountGetByID(ctx, "1000000000000003"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("rolled-back account is visible: %v", err)
+			}
+		})
+
+		t.Run("nonces", func(t *testing.T) {
+			exp := now.Add(15 * time.Minute)
+			used, err := st.NonceUse(ctx, "k", "n1", now, exp)
+			if err != nil || !used {
+				t.Fatalf("first use: %v %v", used, err)
+			}
+			used, err = st.NonceUse(ctx, "k", "n1", now.Add(time.Minute), exp)
+			if err != nil || used {
+				t.Fatalf("replay accepted: %v %v", used, err)
+			}
+			if used, _ := st.NonceUse(ctx, "k2", "n1", now, exp); !used {
+				t.Fatal("same nonce under another key must be accepted")
+			}
+			// After expiry the nonce may be used again.
+			if used, _ := st.NonceUse(ctx, "k", "n1", exp.Add(time.Second), exp.Add(time.Hour)); !used {
+				t.Fatal("expired nonce refused")
+			}
+			n, err := st.NonceDeleteExpired(ctx, exp.Add(time.Minute))
+			if err != nil || n != 1 {
+				t.Fatalf("deleted %d, %v; want 1 (k2/n1)", n, err)
+			}
+		})
+
+		t.Run("settings", func(t *testing.T) {
+			won, err := st.SettingInsert(ctx, "x", "1")
+			if err != nil || !won {
+				t.Fatal(won, err)
+			}
+			if won, _ := st.SettingInsert(ctx, "x", "2"); won {
+				t.Fatal("second insert won")
+			}
+			if err := st.SettingPut(ctx, "x", "3"); err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := st.SettingGet(ctx, "x"); v != "3" {
+				t.Fatalf("got %q", v)
+			}
+			if _, err := st.SettingGet(ctx, "y"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+		})
+
+		t.Run("migrate twice is a no-op", func(t *testing.T) {
+			if err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}
