@@ -5,6 +5,9 @@ package apierr
 // with its message; where that table lists one code with two statuses, each
 // status is its own row and the comment says when it is used.
 var (
+	InvalidAccountIDNotFound                                    = def(404, "InvalidAccountId.NotFound", "The specified AccountId does not exist.")                     // admin API
+	Unauthorized                                                = def(401, "Unauthorized", "The admin token is missing or wrong: send Authorization: Bearer <token>.") // admin API
+	InvalidClockMode                                            = def(409, "InvalidClockMode", "The clock can only be moved when ecsd runs with --clock manual.")      // admin API
 	AccountArrearage                                            = def(400, "Account.Arrearage", "Your account has an outstanding payment.")
 	BillingMethodNotFound                                       = def(404, "BillingMethodNotFound", "The account has not chosen any billing method.")
 	DryRunOperation                                             = def(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")

@@ -1,0 +1,186 @@
+// Command ecsd is a self-hosted, wire-compatible Alibaba Cloud ECS control
+// plane for subscription instances. This file holds flags and wiring only.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/server"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type storeFlags struct {
+	Data string `default:"./ecsd-data" env:"ECSD_DATA" help:"Directory of the embedded SQLite store."`
+	DB   string `env:"ECSD_DB" help:"PostgreSQL URL (postgres://...); replaces the SQLite store."`
+}
+
+func (f storeFlags) dsn() string {
+	if f.DB != "" {
+		return f.DB
+	}
+	return f.Data
+}
+
+type serveCmd struct {
+	storeFlags
+	Addr            string        `default:"127.0.0.1:8780" env:"ECSD_ADDR" help:"Address to listen on."`
+	Catalog         string        `env:"ECSD_CATALOG" type:"existingfile" help:"Catalog JSON file replacing the embedded one (see 'ecsd catalog dump')."`
+	Clock           string        `default:"real" enum:"real,manual" env:"ECSD_CLOCK" help:"Domain clock: real, or manual (moved only through the admin API)."`
+	ClockStart      string        `env:"ECSD_CLOCK_START" help:"Start time of the manual clock (RFC 3339); default now."`
+	ChangeDelay     time.Duration `default:"5s" env:"ECSD_CHANGE_DELAY" help:"How long an accepted spec change takes to apply."`
+	TransitionDelay time.Duration `default:"2s" env:"ECSD_TRANSITION_DELAY" help:"How long Starting and Stopping last."`
+	AdminToken      string        `env:"ECSD_ADMIN_TOKEN" help:"Bearer token of the admin API; default: generated on first start and kept in the store."`
+	ThrottleAction  float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
+	ThrottleUser    float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
+	LogLevel        string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
+}
+
+func (c *serveCmd) Run() error {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	cfg := server.Config{
+		CatalogFile: c.Catalog, Clock: c.Clock,
+		ChangeDelay: c.ChangeDelay, TransitionDelay: c.TransitionDelay,
+		AdminToken:             c.AdminToken,
+		DefaultAccessKeyID:     os.Getenv("ECSD_DEFAULT_ACCESS_KEY_ID"),
+		DefaultAccessKeySecret: os.Getenv("ECSD_DEFAULT_ACCESS_KEY_SECRET"),
+		Throttle: rpc.ThrottleConfig{
+			ActionRate: c.ThrottleAction, ActionBurst: int(2 * c.ThrottleAction),
+			UserRate: c.ThrottleUser, UserBurst: int(2 * c.ThrottleUser),
+		},
+		Log: log, Out: os.Stdout,
+	}
+	if c.DB != "" {
+		cfg.DB = c.DB
+	} else {
+		cfg.Data = c.Data
+	}
+	if c.ClockStart != "" {
+		t, err := time.Parse(time.RFC3339, c.ClockStart)
+		if err != nil {
+			return fmt.Errorf("--clock-start: %w", err)
+		}
+		cfg.ClockStart = t
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+	log.Info("ecsd serving", "addr", ln.Addr().String(), "store", storeKind(c.storeFlags), "clock", c.Clock, "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		_ = srv.Shutdown(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("ecsd shutting down: finishing in-flight requests and jobs")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func storeKind(f storeFlags) string {
+	if f.DB != "" {
+		return "postgres"
+	}
+	return "sqlite:" + f.Data
+}
+
+type migrateCmd struct {
+	storeFlags
+}
+
+func (c *migrateCmd) Run() error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, c.dsn(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	status, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range status {
+		fmt.Printf("%-8s %s\n", m.State, m.Source.Path)
+	}
+	return nil
+}
+
+type versionCmd struct{}
+
+func (versionCmd) Run() error {
+	fmt.Println("ecsd", version)
+	return nil
+}
+
+type catalogDumpCmd struct {
+	Catalog string `type:"existingfile" help:"Catalog file to print instead of the embedded one."`
+}
+
+func (c *catalogDumpCmd) Run() error {
+	cat := catalog.Default()
+	if c.Catalog != "" {
+		var err error
+		if cat, err = catalog.Load(c.Catalog); err != nil {
+			return err
+		}
+	}
+	b, err := cat.Dump()
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(append(b, '\n'))
+	return err
+}
+
+var cli struct {
+	Serve   serveCmd   `cmd:"" help:"Run the API server."`
+	Migrate migrateCmd `cmd:"" help:"Apply pending schema migrations and list them."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+	Catalog struct {
+		Dump catalogDumpCmd `cmd:"" help:"Print the catalog as one JSON file, to edit and pass to --catalog."`
+	} `cmd:"" help:"Catalog tools."`
+}
+
+func main() {
+	kctx := kong.Parse(&cli, kong.Name("ecsd"),
+		kong.Description("A self-hosted, wire-compatible Alibaba Cloud ECS control plane for subscription instances."))
+	if err := kctx.Run(); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "ecsd:", err)
+		os.Exit(1)
+	}
+}

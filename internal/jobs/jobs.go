@@ -1,0 +1,120 @@
+// Package jobs runs ecsd's durable background work on River, over the same
+// database as the business data, so a job is inserted in the transaction of
+// the change that causes it.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// Runner owns the River client.
+type Runner struct {
+	Client   *river.Client[*sql.Tx]
+	listener *pgxpool.Pool
+}
+
+// Config tunes the runner.
+type Config struct {
+	Log *slog.Logger
+	// MaxWorkers is the number of jobs worked at once by this process.
+	MaxWorkers int
+}
+
+// New builds a River client over the store and registers every worker.
+// It does not start working; call Start.
+func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
+	r := &Runner{}
+	var driver riverdriver.Driver[*sql.Tx]
+	if st.Dialect() == store.Postgres {
+		// LISTEN/NOTIFY needs a pgx pool of its own; jobs still go through
+		// database/sql so that River's transactions are *sql.Tx.
+		pool, err := pgxpool.New(ctx, st.DSN())
+		if err != nil {
+			return nil, fmt.Errorf("river listener: %w", err)
+		}
+		r.listener = pool
+		driver = riverdatabasesql.NewWithPgxListener(st.DB(), pool)
+	} else {
+		driver = riversqlite.New(st.DB())
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &NonceCleanupWorker{Store: st})
+	if cfg.MaxWorkers <= 0 {
+		cfg.MaxWorkers = 10
+	}
+	logger := cfg.Log
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	client, err := river.NewClient(driver, &river.Config{
+		Logger:            logger,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:           workers,
+		FetchCooldown:     50 * time.Millisecond,
+		FetchPollInterval: 200 * time.Millisecond,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return NonceCleanupArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	r.Client = client
+	return r, nil
+}
+
+// Start begins working jobs.
+func (r *Runner) Start(ctx context.Context) error { return r.Client.Start(ctx) }
+
+// Stop waits for running jobs to finish until ctx ends, then cancels them
+// (River puts an interrupted job back to be run again).
+func (r *Runner) Stop(ctx context.Context) error {
+	err := r.Client.Stop(ctx)
+	if err != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = r.Client.StopAndCancel(cctx)
+	}
+	r.Close()
+	return err
+}
+
+// Close releases the listener pool.
+func (r *Runner) Close() {
+	if r.listener != nil {
+		r.listener.Close()
+		r.listener = nil
+	}
+}
+
+// NonceCleanupArgs asks for expired signature nonces to be deleted.
+type NonceCleanupArgs struct{}
+
+func (NonceCleanupArgs) Kind() string { return "nonce_cleanup" }
+
+// NonceCleanupWorker deletes nonces whose replay window has passed. Nonces
+// follow the wall clock, as authentication does.
+type NonceCleanupWorker struct {
+	river.WorkerDefaults[NonceCleanupArgs]
+	Store *store.Store
+}
+
+func (w *NonceCleanupWorker) Work(ctx context.Context, job *river.Job[NonceCleanupArgs]) error {
+	_, err := w.Store.NonceDeleteExpired(ctx, time.Now())
+	return err
+}

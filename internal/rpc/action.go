@@ -1,0 +1,98 @@
+// Package rpc is the Alibaba Cloud RPC wire: parameters, the action
+// registry, decoding into typed requests, the request pipeline and the JSON
+// and XML encodings. Products (ECS, RAM, BSS) register their actions here;
+// their domain code never sees HTTP.
+package rpc
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/auth"
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// Handler runs one action: it decodes params, calls the domain and returns
+// the response body (a pointer to a struct that embeds Response).
+type Handler func(ctx context.Context, env *Env, params map[string]string) (any, error)
+
+// Action is one row of a product's action table.
+type Action struct {
+	Name string
+	// RAM is the RAM action the caller needs, e.g. "ecs:DescribeRegions".
+	RAM    string
+	Handle Handler
+	// Write actions run inside one transaction (Env.Tx); read actions run
+	// on the pool, so that reads do not queue behind SQLite's writer.
+	Write bool
+}
+
+// Envelope is how a product wraps a success body.
+type Envelope int
+
+const (
+	// Flat is ECS and RAM: {"RequestId":…, fields…}.
+	Flat Envelope = iota
+	// BSS is {"Code","Message","RequestId","Success","Data":{fields…}}.
+	BSS
+)
+
+// Product is an API product, selected by Version.
+type Product struct {
+	Name     string // "Ecs", as in the error Recommend link
+	Version  string // "2014-05-26"
+	Envelope Envelope
+	Actions  []Action
+}
+
+func (p *Product) index() map[string]*Action {
+	m := make(map[string]*Action, len(p.Actions))
+	for i := range p.Actions {
+		m[p.Actions[i].Name] = &p.Actions[i]
+	}
+	return m
+}
+
+// ActionNames lists a product's actions, sorted.
+func (p *Product) ActionNames() []string {
+	var out []string
+	for _, a := range p.Actions {
+		out = append(out, a.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Env is what a handler gets besides its parameters.
+type Env struct {
+	RequestID string
+	Caller    auth.Caller
+	// Now is the domain clock, read once per request.
+	Now     time.Time
+	Store   *store.Store
+	Tx      *store.Tx // set for Write actions
+	Catalog *catalog.Catalog
+	Clock   clock.Clock
+	Log     *slog.Logger
+}
+
+// Q returns the transaction's queries for a write action, else the pool's.
+func (e *Env) Q() store.Q {
+	if e.Tx != nil {
+		return e.Tx.Q
+	}
+	return e.Store.Q
+}
+
+// Response is embedded in every response body; the pipeline fills it.
+type Response struct {
+	RequestId string //nolint:revive // the wire name
+}
+
+func (r *Response) setRequestID(id string) { r.RequestId = id }
+
+type requestIDSetter interface{ setRequestID(string) }

@@ -1,0 +1,178 @@
+package rpc
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/auth"
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// Server is the RPC endpoint: one pipeline for every action of every product.
+//
+//	parse → authenticate → route → throttle → decode → authorize → handle → encode
+type Server struct {
+	Auth      *auth.Authenticator
+	Throttle  Throttler
+	Store     *store.Store
+	Catalog   *catalog.Catalog
+	Clock     clock.Clock
+	Log       *slog.Logger
+	// Authorize decides whether a RAM user may call an action; nil allows
+	// every caller. Main-account keys are never passed to it.
+	Authorize func(ctx context.Context, c auth.Caller, a *Action, params map[string]string) error
+	// Observe, if set, is told the outcome of every request.
+	Observe func(action, code string, d time.Duration)
+
+	products map[string]*routed
+}
+
+type routed struct {
+	product *Product
+	actions map[string]*Action
+}
+
+// Register adds a product; its Version selects it.
+func (s *Server) Register(p *Product) {
+	if s.products == nil {
+		s.products = map[string]*routed{}
+	}
+	s.products[p.Version] = &routed{product: p, actions: p.index()}
+}
+
+// NewRequestID returns an upper-case UUID, as Alibaba Cloud's RequestIds are.
+func NewRequestID() string { return strings.ToUpper(uuid.NewString()) }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	requestID := NewRequestID()
+	action, product := "", ""
+	f := formatJSON
+	fail := func(err error) {
+		e := apierr.As(err)
+		s.logError(r.Context(), requestID, action, e)
+		encodeError(w, f, product, r.Host, requestID, e)
+		s.observe(action, e.Def.Code, start)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			fail(apierr.InternalError.New().Wrap(fmt.Errorf("panic: %v\n%s", p, debug.Stack())))
+		}
+	}()
+
+	req, err := ParseRequest(r)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if f, err = parseFormat(req.Params); err != nil {
+		fail(err)
+		return
+	}
+	caller, err := s.Auth.Authenticate(r.Context(), &auth.Input{
+		Method: req.Method, Host: req.Host, Header: req.Header,
+		Params: req.Params, Query: req.Query, Body: req.Body,
+	})
+	if err != nil {
+		fail(err)
+		return
+	}
+	rt, a, err := s.route(req)
+	if err != nil {
+		fail(err)
+		return
+	}
+	action, product = a.Name, rt.product.Name
+	if s.Throttle != nil {
+		if err := s.Throttle.Allow(caller.AccountID, a.Name); err != nil {
+			fail(err)
+			return
+		}
+	}
+	if !caller.IsMainAccount() && s.Authorize != nil {
+		if err := s.Authorize(r.Context(), caller, a, req.Params); err != nil {
+			fail(err)
+			return
+		}
+	}
+	env := &Env{
+		RequestID: requestID, Caller: caller, Now: s.Clock.Now(),
+		Store: s.Store, Catalog: s.Catalog, Clock: s.Clock, Log: s.Log,
+	}
+	var body any
+	if a.Write {
+		err = s.Store.InTx(r.Context(), func(tx *store.Tx) error {
+			env.Tx = tx
+			var herr error
+			body, herr = a.Handle(r.Context(), env, req.Params)
+			return herr
+		})
+	} else {
+		body, err = a.Handle(r.Context(), env, req.Params)
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	encodeSuccess(w, f, rt.product.Envelope, a.Name, requestID, body)
+	s.observe(a.Name, "", start)
+}
+
+// route finds the product by Version and the action by name; the ACS3
+// signature carries both only in the x-acs-version and x-acs-action headers.
+func (s *Server) route(req *Request) (*routed, *Action, error) {
+	version := req.Params["Version"]
+	if version == "" {
+		version = req.Header.Get("x-acs-version")
+	}
+	name := req.Params["Action"]
+	if name == "" {
+		name = req.Header.Get("x-acs-action")
+	}
+	if version == "" {
+		return nil, nil, apierr.MissingParameter.New("Version")
+	}
+	rt, ok := s.products[version]
+	if !ok {
+		return nil, nil, apierr.InvalidVersion.Newf("Specified parameter Version is not valid: %q.", version)
+	}
+	if name == "" {
+		return nil, nil, apierr.MissingParameter.New("Action")
+	}
+	a, ok := rt.actions[name]
+	if !ok {
+		return nil, nil, apierr.InvalidActionNotFound.Newf("Specified api is not found, please check your url and method: %s %s is not an action of version %s.", req.Method, name, version)
+	}
+	return rt, a, nil
+}
+
+func (s *Server) logError(ctx context.Context, requestID, action string, e *apierr.Error) {
+	if s.Log == nil {
+		return
+	}
+	level := slog.LevelDebug
+	if e.Def.Status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []any{"request_id", requestID, "action", action, "code", e.Def.Code, "status", e.Def.Status}
+	if e.Cause != nil {
+		attrs = append(attrs, "cause", e.Cause.Error())
+	}
+	s.Log.Log(ctx, level, "rpc error", attrs...)
+}
+
+func (s *Server) observe(action, code string, start time.Time) {
+	if s.Observe != nil {
+		s.Observe(action, code, time.Since(start))
+	}
+}

@@ -1,0 +1,290 @@
+// Package server wires ecsd together: store, migrations, clock, River, the
+// RPC endpoint, the admin API, metrics and probes. cmd/ecsd and the tests
+// start ecsd through it, so tests run exactly what users run.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ecsd/ecsd/internal/account"
+	"github.com/ecsd/ecsd/internal/admin"
+	"github.com/ecsd/ecsd/internal/auth"
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/ecs"
+	"github.com/ecsd/ecsd/internal/jobs"
+	"github.com/ecsd/ecsd/internal/money"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// Config is everything `ecsd serve` can be told.
+type Config struct {
+	Data            string // SQLite data directory
+	DB              string // postgres:// URL; overrides Data
+	CatalogFile     string // replaces the embedded catalog
+	Clock           string // clock.ModeReal or clock.ModeManual
+	ClockStart      time.Time
+	ChangeDelay     time.Duration
+	TransitionDelay time.Duration
+	AdminToken      string
+	// DefaultAccessKeyID and DefaultAccessKeySecret, if set, are the keys of
+	// the default account created on first start.
+	DefaultAccessKeyID     string
+	DefaultAccessKeySecret string
+	Throttle               rpc.ThrottleConfig
+	Log                    *slog.Logger
+	// Out receives what is printed once on first start (the default
+	// account's AccessKey, the generated admin token). Never the log.
+	Out io.Writer
+}
+
+// DefaultThrottle is generous: it stops a runaway loop, not a test suite.
+var DefaultThrottle = rpc.ThrottleConfig{ActionRate: 1000, ActionBurst: 2000, UserRate: 5000, UserBurst: 10000}
+
+// Server is a running ecsd.
+type Server struct {
+	Store      *store.Store
+	Catalog    *catalog.Catalog
+	Clock      clock.Clock
+	AdminToken string
+	// DefaultAccount is set when this start created it.
+	DefaultAccount *account.Created
+
+	cfg     Config
+	runner  *jobs.Runner
+	handler http.Handler
+	http    *http.Server
+}
+
+// New opens and migrates the store, bootstraps an empty one, and builds the
+// handlers. It starts River but does not listen; call Serve.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	s := &Server{cfg: cfg}
+	var err error
+	if s.Catalog, err = loadCatalog(cfg.CatalogFile); err != nil {
+		return nil, err
+	}
+	dsn := cfg.DB
+	if dsn == "" {
+		dsn = cfg.Data
+	}
+	if dsn == "" {
+		return nil, errors.New("no store: give --data DIR or --db postgres://...")
+	}
+	if s.Store, err = store.Open(ctx, dsn, store.Options{}); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			s.close()
+		}
+	}()
+	if err := s.Store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if s.Clock, err = newClock(ctx, s.Store, cfg); err != nil {
+		return nil, err
+	}
+	if err := s.bootstrap(ctx); err != nil {
+		return nil, err
+	}
+	if s.runner, err = jobs.New(ctx, s.Store, jobs.Config{Log: cfg.Log}); err != nil {
+		return nil, err
+	}
+	if err := s.runner.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start river: %w", err)
+	}
+	s.handler = s.routes()
+	ok = true
+	return s, nil
+}
+
+func loadCatalog(path string) (*catalog.Catalog, error) {
+	if path == "" {
+		return catalog.Default(), nil
+	}
+	c, err := catalog.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func newClock(ctx context.Context, st *store.Store, cfg Config) (clock.Clock, error) {
+	switch cfg.Clock {
+	case "", clock.ModeReal:
+		return clock.Real{}, nil
+	case clock.ModeManual:
+		start := cfg.ClockStart
+		if start.IsZero() {
+			start = time.Now().UTC()
+		}
+		return clock.NewManual(ctx, st, start)
+	default:
+		return nil, fmt.Errorf("--clock must be %q or %q, not %q", clock.ModeReal, clock.ModeManual, cfg.Clock)
+	}
+}
+
+// bootstrap makes sure the admin token exists and, on an empty store,
+// creates the default account. A settings row decides which replica does
+// it, so replicas starting together create one account between them.
+func (s *Server) bootstrap(ctx context.Context) error {
+	s.AdminToken = s.cfg.AdminToken
+	if s.AdminToken == "" {
+		token := randomHex(24)
+		won, err := s.Store.SettingInsert(ctx, "admin.token", token)
+		if err != nil {
+			return err
+		}
+		if !won {
+			if token, err = s.Store.SettingGet(ctx, "admin.token"); err != nil {
+				return err
+			}
+		}
+		s.AdminToken = token
+		if won {
+			where := "in the store's settings"
+			if s.cfg.DB == "" {
+				path := filepath.Join(s.cfg.Data, "admin-token")
+				if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+					return err
+				}
+				where = "in " + path
+			}
+			fmt.Fprintf(s.cfg.Out, "ecsd: admin token (kept %s; printed only now):\n  %s\n", where, token)
+		}
+	}
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		won, err := tx.SettingInsert(ctx, "bootstrap.default_account", s.Clock.Now().Format(time.RFC3339))
+		if err != nil || !won {
+			return err
+		}
+		created, err := account.Create(ctx, tx, s.Clock.Now(), account.CreateParams{
+			Name:            "default",
+			Balance:         money.Amount(1_000_000), // 10000.00
+			AccessKeyID:     s.cfg.DefaultAccessKeyID,
+			AccessKeySecret: s.cfg.DefaultAccessKeySecret,
+		})
+		if err != nil {
+			return err
+		}
+		s.DefaultAccount = created
+		fmt.Fprintf(s.cfg.Out, "ecsd: created the default account %s with a balance of 10000.00 CNY (printed only now):\n  AccessKeyId:     %s\n  AccessKeySecret: %s\n",
+			created.Account.ID, created.Key.ID, created.Key.Secret)
+		return nil
+	})
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Server) routes() http.Handler {
+	reg := prometheus.NewRegistry()
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ecsd_rpc_requests_total", Help: "RPC requests by action and error code (empty code: success).",
+	}, []string{"action", "code"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "ecsd_rpc_request_duration_seconds", Help: "RPC request latency by action.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+	}, []string{"action"})
+	reg.MustRegister(requests, latency, prometheus.NewGoCollector())
+
+	rpcServer := &rpc.Server{
+		Auth:     &auth.Authenticator{Store: s.Store, WallNow: time.Now},
+		Throttle: rpc.NewLocalThrottler(s.cfg.Throttle),
+		Store:    s.Store,
+		Catalog:  s.Catalog,
+		Clock:    s.Clock,
+		Log:      s.cfg.Log,
+		Observe: func(action, code string, d time.Duration) {
+			requests.WithLabelValues(action, code).Inc()
+			latency.WithLabelValues(action).Observe(d.Seconds())
+		},
+	}
+	rpcServer.Register(ecs.Product)
+	adminAPI := &admin.API{Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log}
+
+	mux := http.NewServeMux()
+	mux.Handle("/{$}", rpcServer)
+	mux.Handle("/_ecsd/v1/", adminAPI.Handler())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.Store.DB().PingContext(ctx); err != nil {
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	return mux
+}
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
+	}
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown lets in-flight requests finish, stops River (running jobs finish
+// or are put back) and closes the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	if s.runner != nil {
+		errs = append(errs, s.runner.Stop(ctx))
+		s.runner = nil
+	}
+	errs = append(errs, s.Store.Close())
+	return errors.Join(errs...)
+}
+
+func (s *Server) close() {
+	if s.runner != nil {
+		s.runner.Close()
+	}
+	if s.Store != nil {
+		s.Store.Close()
+	}
+}
