@@ -44,6 +44,9 @@ type serveCmd struct {
 	ClockStart      string        `env:"ECSD_CLOCK_START" help:"Start time of the manual clock (RFC 3339); default now."`
 	ChangeDelay     time.Duration `default:"5s" env:"ECSD_CHANGE_DELAY" help:"How long an accepted spec change takes to apply."`
 	TransitionDelay time.Duration `default:"2s" env:"ECSD_TRANSITION_DELAY" help:"How long Starting and Stopping last."`
+	UnpaidOrderTTL  time.Duration `default:"24h" env:"ECSD_UNPAID_ORDER_TTL" help:"How long an Unpaid order waits for payment before it is cancelled."`
+	ClientTokenTTL  time.Duration `default:"24h" env:"ECSD_CLIENT_TOKEN_TTL" help:"How long a ClientToken is remembered."`
+	VCPUQuota       int           `default:"2000" env:"ECSD_VCPU_QUOTA" help:"Default vCPUs per account and region (accounts can get their own through the admin API)."`
 	AdminToken      string        `env:"ECSD_ADMIN_TOKEN" help:"Bearer token of the admin API; default: generated on first start and kept in the store."`
 	ThrottleAction  float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
 	ThrottleUser    float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
@@ -58,6 +61,7 @@ func (c *serveCmd) Run() error {
 	cfg := server.Config{
 		CatalogFile: c.Catalog, Clock: c.Clock,
 		ChangeDelay: c.ChangeDelay, TransitionDelay: c.TransitionDelay,
+		UnpaidOrderTTL: c.UnpaidOrderTTL, ClientTokenTTL: c.ClientTokenTTL, VCPUQuota: c.VCPUQuota,
 		AdminToken:             c.AdminToken,
 		DefaultAccessKeyID:     os.Getenv("ECSD_DEFAULT_ACCESS_KEY_ID"),
 		DefaultAccessKeySecret: os.Getenv("ECSD_DEFAULT_ACCESS_KEY_SECRET"),

@@ -17,7 +17,9 @@ import (
 
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
@@ -25,10 +27,15 @@ import (
 
 // API serves the admin endpoints.
 type API struct {
-	Token string
-	Store *store.Store
-	Clock clock.Clock
-	Log   *slog.Logger
+	Token   string
+	Store   *store.Store
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Catalog *catalog.Catalog
+	ECS     *ecs.Service
+	// AfterClockMove runs the work due by the new time before the clock
+	// call returns (ARCHITECTURE.md §7).
+	AfterClockMove func(ctx context.Context) error
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -39,6 +46,9 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("PATCH /_ecsd/v1/accounts/{AccountId}", a.patchAccount)
 	mux.HandleFunc("POST /_ecsd/v1/accounts/{AccountId}/balance", a.adjustBalance)
 	mux.HandleFunc("PATCH /_ecsd/v1/accesskeys/{AccessKeyId}", a.patchAccessKey)
+	mux.HandleFunc("PUT /_ecsd/v1/stock", a.putStock)
+	mux.HandleFunc("GET /_ecsd/v1/stock", a.getStock)
+	mux.HandleFunc("POST /_ecsd/v1/orders/{OrderId}/pay", a.payOrder)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
 	mux.HandleFunc("POST /_ecsd/v1/clock", a.moveClock)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +77,11 @@ type Account struct {
 	Currency       string
 	CreatedAt      string
 	AccessKeys     []AccessKey
+	// Flags that real accounts carry.
+	OverduePayment  bool
+	NoBillingMethod bool
+	RestrictedTypes []string
+	VCPUQuota       map[string]int
 }
 
 // AccessKey is the admin view of a key (never its secret).
@@ -87,6 +102,8 @@ func (a *API) accountView(ctx context.Context, q store.Q, acc *store.Account) (*
 		VoucherBalance: money.Amount(acc.VoucherBalance).String(),
 		CreatedAt:      acc.CreatedAt.Format(time.RFC3339),
 		AccessKeys:     []AccessKey{},
+		OverduePayment: acc.Flags.OverduePayment, NoBillingMethod: acc.Flags.NoBillingMethod,
+		RestrictedTypes: acc.Flags.RestrictedTypes, VCPUQuota: acc.Flags.VCPUQuota,
 	}
 	for _, k := range keys {
 		v.AccessKeys = append(v.AccessKeys, AccessKey{AccessKeyId: k.ID, UserName: k.UserName, Status: k.Status})
@@ -153,7 +170,13 @@ func (a *API) writeAccount(w http.ResponseWriter, r *http.Request, acc *store.Ac
 }
 
 func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Name *string }
+	var in struct {
+		Name            *string
+		OverduePayment  *bool
+		NoBillingMethod *bool
+		RestrictedTypes *[]string
+		VCPUQuota       *map[string]int
+	}
 	if err := decode(r, &in); err != nil {
 		writeError(w, err)
 		return
@@ -161,6 +184,10 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("AccountId")
 	var acc *store.Account
 	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+		cur, err := tx.AccountGetByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
 		if in.Name != nil {
 			if *in.Name == "" || len(*in.Name) > 64 {
 				return apierr.InvalidParameter.Newf("Name must be 1 to 64 characters.")
@@ -169,11 +196,122 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		var err error
+		f := cur.Flags
+		if in.OverduePayment != nil {
+			f.OverduePayment = *in.OverduePayment
+		}
+		if in.NoBillingMethod != nil {
+			f.NoBillingMethod = *in.NoBillingMethod
+		}
+		if in.RestrictedTypes != nil {
+			for _, t := range *in.RestrictedTypes {
+				if _, ok := a.Catalog.Type(t); !ok {
+					return apierr.InvalidParameter.Newf("RestrictedTypes: %q is not an instance type of the catalog.", t)
+				}
+			}
+			f.RestrictedTypes = *in.RestrictedTypes
+		}
+		if in.VCPUQuota != nil {
+			for region, n := range *in.VCPUQuota {
+				if _, ok := a.Catalog.Region(region); !ok || n < 0 {
+					return apierr.InvalidParameter.Newf("VCPUQuota: %q is not a region of the catalog, or %d is negative.", region, n)
+				}
+			}
+			f.VCPUQuota = *in.VCPUQuota
+		}
+		if err := tx.AccountSetFlags(r.Context(), id, f); err != nil {
+			return err
+		}
 		acc, err = tx.AccountGetByID(r.Context(), id)
 		return err
 	})
 	a.writeAccount(w, r, acc, err)
+}
+
+// Stock is a zone's stock of one instance type.
+type Stock struct {
+	ZoneId       string
+	InstanceType string
+	Available    *int `json:",omitempty"`
+}
+
+func (a *API) putStock(w http.ResponseWriter, r *http.Request) {
+	var in Stock
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := a.checkStock(in); err != nil {
+		writeError(w, err)
+		return
+	}
+	if in.Available == nil || *in.Available < 0 {
+		writeError(w, apierr.InvalidParameter.Newf("Available must be a number of instances, 0 or more."))
+		return
+	}
+	if err := a.Store.StockSet(r.Context(), in.ZoneId, in.InstanceType, *in.Available); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+func (a *API) getStock(w http.ResponseWriter, r *http.Request) {
+	in := Stock{ZoneId: r.URL.Query().Get("ZoneId"), InstanceType: r.URL.Query().Get("InstanceType")}
+	if err := a.checkStock(in); err != nil {
+		writeError(w, err)
+		return
+	}
+	n, err := a.Store.StockGet(r.Context(), in.ZoneId, in.InstanceType)
+	if errors.Is(err, store.ErrNotFound) {
+		n, err = 0, nil
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	in.Available = &n
+	writeJSON(w, http.StatusOK, in)
+}
+
+func (a *API) checkStock(in Stock) error {
+	if _, ok := a.Catalog.Zone(in.ZoneId); !ok {
+		return apierr.InvalidZoneIDNotFound.Newf("The specified zone %q does not exist.", in.ZoneId)
+	}
+	if _, ok := a.Catalog.Type(in.InstanceType); !ok {
+		return apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist.", in.InstanceType)
+	}
+	return nil
+}
+
+// Order is the admin view of an order after payment.
+type Order struct {
+	OrderId       string
+	AccountId     string
+	OrderType     string
+	PaymentStatus string
+	Amount        string
+	VoucherPaid   string
+	CashPaid      string
+	InstanceIds   []string
+}
+
+func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
+	var o *store.Order
+	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		o, err = a.ECS.PayOrder(r.Context(), tx, a.Clock.Now(), r.PathValue("OrderId"))
+		return err
+	})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Order{
+		OrderId: o.ID, AccountId: o.AccountID, OrderType: o.Type, PaymentStatus: o.PaymentStatus,
+		Amount: money.Amount(o.Amount).String(), VoucherPaid: money.Amount(o.VoucherPaid).String(),
+		CashPaid: money.Amount(o.CashPaid).String(), InstanceIds: o.InstanceIDs,
+	})
 }
 
 func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
@@ -273,6 +411,12 @@ func (a *API) moveClock(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, apierr.MissingParameter.New("Advance or Set"))
 		return
+	}
+	if a.AfterClockMove != nil {
+		if err := a.AfterClockMove(r.Context()); err != nil {
+			writeError(w, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"Now": now.Format(time.RFC3339Nano)})
 }

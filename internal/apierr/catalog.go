@@ -5,6 +5,21 @@ package apierr
 // with its message; where that table lists one code with two statuses, each
 // status is its own row and the comment says when it is used.
 var (
+	InsufficientBalance                                         = def(403, "InsufficientBalance", "Your account does not have enough balance.")  // AutoPay=true and the balance (vouchers and cash) does not cover the order; nothing is kept
+	InvalidPayMethod                                            = def(403, "InvalidPayMethod", "The specified billing method is not valid.")     // AutoPay=false for a PostPaid purchase, which is always paid on use
+	MissingParamter                                             = def(400, "MissingParamter", "The specified parameter \"Period\" is not null.") // the typo is ECS's own: RunInstances without Period for PrePaid
+	InvalidPeriodUnitValueNotSupported                          = def(400, "InvalidPeriodUnit.ValueNotSupported", "The specified PeriodUnit is not valid.")
+	InvalidAutoRenewPeriodValueNotSupported                     = def(400, "InvalidAutoRenewPeriod.ValueNotSupported", "The specified AutoRenewPeriod is not valid.")
+	InstanceLockedForSecurity                                   = def(403, "InstanceLockedForSecurity", "The specified operation is denied as your instance is locked for security reasons.")
+	InstanceExpired                                             = def(403, "InstanceExpired", "The prePaid instance has been expired.")
+	InstanceExpiredOrInArrears                                  = def(403, "InstanceExpiredOrInArrears", "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).")
+	ChargeTypeViolation                                         = def(403, "ChargeTypeViolation", "The operation is not permitted due to charge type of the instance.")
+	InvalidVSwitchIDNotFound                                    = def(404, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.")
+	InvalidSecurityGroupIDNotFound                              = def(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+	InvalidStatusNotFound                                       = def(404, "InvalidStatus.NotFound", "The specified Status is not found.") // DescribeInstances Status filter
+	InvalidSystemDiskCategoryValueNotSupported                  = def(400, "InvalidSystemDiskCategory.ValueNotSupported", "The specified parameter SystemDisk.Category is not valid.")
+	InstanceUnPaidOrder                                         = def(403, "Instance.UnPaidOrder", "The specified instance has unpaid order.") // RenewInstance while an order of the instance is unpaid
+	InvalidOrderIDNotFound                                      = def(404, "InvalidOrderId.NotFound", "The specified OrderId does not exist.")
 	InvalidAccountIDNotFound                                    = def(404, "InvalidAccountId.NotFound", "The specified AccountId does not exist.")                     // admin API
 	Unauthorized                                                = def(401, "Unauthorized", "The admin token is missing or wrong: send Authorization: Bearer <token>.") // admin API
 	InvalidClockMode                                            = def(409, "InvalidClockMode", "The clock can only be moved when ecsd runs with --clock manual.")      // admin API
@@ -54,6 +69,7 @@ var (
 	InvalidInstanceTypeValueNotSupportedRange                   = def(403, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType does not exist or beyond the permitted range.") // the type exists but is outside what this instance may change to (family change-compatibility table)
 	InvalidInstanceTypeValueUnauthorized                        = def(400, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType is not authorized.")                            // the account has the type on its restricted list
 	InvalidInstanceTypeValueUnauthorizedUser                    = def(401, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType is not authorized.")                            // a RAM user asks for a type restricted for the account
+	InvalidInstanceTypeZoneNotSupported                         = def(403, "InvalidInstanceType.ZoneNotSupported", "The specified zone does not support this instancetype.")                    // the zone does not offer the type (RunInstances, CreateInstance docs); DescribePrice with a ZoneId
 	InvalidInstanceTypeFamilyNotFound                           = def(404, "InvalidInstanceTypeFamily.NotFound", "The specified InstanceTypeFamily does not exist.")
 	InvalidNextToken                                            = def(400, "InvalidNextToken", "The specified NextToken is not valid.")
 	InvalidOperationEniCountExceeded                            = def(403, "InvalidOperation.EniCountExceeded", "%s")

@@ -30,6 +30,12 @@ type Config struct {
 	Log *slog.Logger
 	// MaxWorkers is the number of jobs worked at once by this process.
 	MaxWorkers int
+	// Register adds the domain's workers.
+	Register func(*river.Workers)
+	// Now is the domain clock, for the retention of ClientToken records.
+	Now func() time.Time
+	// TokenTTL is how long ClientToken records are kept (at least 24 h).
+	TokenTTL time.Duration
 }
 
 // New builds a River client over the store and registers every worker.
@@ -51,6 +57,16 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &NonceCleanupWorker{Store: st})
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 24 * time.Hour
+	}
+	river.AddWorker(workers, &TokenCleanupWorker{Store: st, Now: cfg.Now, TTL: cfg.TokenTTL})
+	if cfg.Register != nil {
+		cfg.Register(workers)
+	}
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 10
 	}
@@ -67,6 +83,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return NonceCleanupArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return TokenCleanupArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 	})
@@ -116,5 +135,24 @@ type NonceCleanupWorker struct {
 
 func (w *NonceCleanupWorker) Work(ctx context.Context, job *river.Job[NonceCleanupArgs]) error {
 	_, err := w.Store.NonceDeleteExpired(ctx, time.Now())
+	return err
+}
+
+// TokenCleanupArgs asks for expired ClientToken records to be deleted.
+type TokenCleanupArgs struct{}
+
+func (TokenCleanupArgs) Kind() string { return "client_token_cleanup" }
+
+// TokenCleanupWorker forgets ClientTokens older than the retention, on the
+// domain clock (advancing a manual clock by a day expires them).
+type TokenCleanupWorker struct {
+	river.WorkerDefaults[TokenCleanupArgs]
+	Store *store.Store
+	Now   func() time.Time
+	TTL   time.Duration
+}
+
+func (w *TokenCleanupWorker) Work(ctx context.Context, job *river.Job[TokenCleanupArgs]) error {
+	_, err := w.Store.IdempotencyDeleteBefore(ctx, w.Now().Add(-w.TTL))
 	return err
 }

@@ -29,6 +29,9 @@ type Action struct {
 	// Write actions run inside one transaction (Env.Tx); read actions run
 	// on the pool, so that reads do not queue behind SQLite's writer.
 	Write bool
+	// Idempotent write actions honour ClientToken: the same token and
+	// parameters give the same answer once, in the change's transaction.
+	Idempotent bool
 }
 
 // Envelope is how a product wraps a success body.

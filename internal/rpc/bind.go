@@ -218,3 +218,11 @@ func listIndexes(params map[string]string, name string, structs bool) []int {
 	sort.Ints(out)
 	return out
 }
+
+// FormatTimeSeconds writes a time as UTC with seconds, as BSS and RAM do.
+func FormatTimeSeconds(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}

@@ -22,12 +22,12 @@ import (
 //
 //	parse → authenticate → route → throttle → decode → authorize → handle → encode
 type Server struct {
-	Auth      *auth.Authenticator
-	Throttle  Throttler
-	Store     *store.Store
-	Catalog   *catalog.Catalog
-	Clock     clock.Clock
-	Log       *slog.Logger
+	Auth     *auth.Authenticator
+	Throttle Throttler
+	Store    *store.Store
+	Catalog  *catalog.Catalog
+	Clock    clock.Clock
+	Log      *slog.Logger
 	// Authorize decides whether a RAM user may call an action; nil allows
 	// every caller. Main-account keys are never passed to it.
 	Authorize func(ctx context.Context, c auth.Caller, a *Action, params map[string]string) error
@@ -111,11 +111,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var body any
 	if a.Write {
+		token, hash, terr := clientToken(a, req.Params)
+		if terr != nil {
+			fail(terr)
+			return
+		}
 		err = s.Store.InTx(r.Context(), func(tx *store.Tx) error {
 			env.Tx = tx
+			if token != "" {
+				replay, done, ierr := claimToken(r.Context(), tx, env, a.Name, token, hash)
+				if ierr != nil || done {
+					body = replay
+					return ierr
+				}
+			}
 			var herr error
-			body, herr = a.Handle(r.Context(), env, req.Params)
-			return herr
+			if body, herr = a.Handle(r.Context(), env, req.Params); herr != nil {
+				return herr
+			}
+			if token != "" {
+				return rememberToken(r.Context(), tx, env, a.Name, token, body)
+			}
+			return nil
 		})
 	} else {
 		body, err = a.Handle(r.Context(), env, req.Params)

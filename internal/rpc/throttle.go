@@ -76,7 +76,9 @@ func throttled(e *apierr.Error, l *rate.Limiter, now time.Time, action string) e
 	r := l.ReserveN(now, 1)
 	wait := r.DelayFrom(now)
 	r.CancelAt(now)
-	ms := wait.Milliseconds()
+	// Round up: a client that waits exactly TimeLeft (the Tea SDKs' RetryAfter)
+	// must find a token; rounding down sent it back a fraction too early.
+	ms := (wait + time.Millisecond - 1).Milliseconds()
 	if ms < 1 {
 		ms = 1
 	}

@@ -19,10 +19,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/admin"
 	"github.com/ecsd/ecsd/internal/auth"
+	"github.com/ecsd/ecsd/internal/bss"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecs"
@@ -41,7 +43,14 @@ type Config struct {
 	ClockStart      time.Time
 	ChangeDelay     time.Duration
 	TransitionDelay time.Duration
-	AdminToken      string
+	// UnpaidOrderTTL is how long an Unpaid order waits for payment before it
+	// is cancelled (default 24 h).
+	UnpaidOrderTTL time.Duration
+	// ClientTokenTTL is how long ClientToken records are kept (default 24 h).
+	ClientTokenTTL time.Duration
+	// VCPUQuota is the default vCPUs per account and region (0: 2000).
+	VCPUQuota  int
+	AdminToken string
 	// DefaultAccessKeyID and DefaultAccessKeySecret, if set, are the keys of
 	// the default account created on first start.
 	DefaultAccessKeyID     string
@@ -65,10 +74,14 @@ type Server struct {
 	// DefaultAccount is set when this start created it.
 	DefaultAccount *account.Created
 
+	ECS *ecs.Service
+
 	cfg     Config
 	runner  *jobs.Runner
 	handler http.Handler
 	http    *http.Server
+	stop    context.CancelFunc // stops the timer loop
+	stopped chan struct{}
 }
 
 // New opens and migrates the store, bootstraps an empty one, and builds the
@@ -110,15 +123,81 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.bootstrap(ctx); err != nil {
 		return nil, err
 	}
-	if s.runner, err = jobs.New(ctx, s.Store, jobs.Config{Log: cfg.Log}); err != nil {
+	if err := s.seedStock(ctx); err != nil {
 		return nil, err
 	}
+	if cfg.UnpaidOrderTTL <= 0 {
+		cfg.UnpaidOrderTTL = 24 * time.Hour
+	}
+	if cfg.VCPUQuota <= 0 {
+		cfg.VCPUQuota = 2000
+	}
+	s.ECS = &ecs.Service{
+		Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay, ChangeDelay: cfg.ChangeDelay,
+		UnpaidOrderTTL: cfg.UnpaidOrderTTL, DefaultVCPUQuota: cfg.VCPUQuota,
+	}
+	s.runner, err = jobs.New(ctx, s.Store, jobs.Config{
+		Log: cfg.Log, Now: s.Clock.Now, TokenTTL: cfg.ClientTokenTTL,
+		Register: func(w *river.Workers) { s.ECS.AddWorkers(w, s.Store, s.Clock.Now) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.ECS.Jobs = s.runner.Client
 	if err := s.runner.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
+	s.startTimers()
 	s.handler = s.routes()
 	ok = true
 	return s, nil
+}
+
+// seedStock gives every (zone, type) of the catalog its initial stock,
+// unless the store already has a row for it (stock set through the admin
+// API, or left by placed instances, stays).
+func (s *Server) seedStock(ctx context.Context) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, st := range s.Catalog.InitialStock() {
+			if err := tx.StockSeed(ctx, st.ZoneId, st.InstanceType, st.Available); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// timerInterval is how often due timers are looked for: work due at T runs
+// within about this long after T (ARCHITECTURE.md §7 asks for 250 ms).
+const timerInterval = 100 * time.Millisecond
+
+// startTimers runs due domain timers in the background. Every replica runs
+// the loop; each timer's compare-and-set lets one of them do it.
+func (s *Server) startTimers() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop, s.stopped = cancel, make(chan struct{})
+	go func() {
+		defer close(s.stopped)
+		t := time.NewTicker(timerInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := s.ECS.RunDueTimers(ctx, s.Store, s.Clock.Now(), s.cfg.Log); err != nil && ctx.Err() == nil {
+					s.cfg.Log.Error("timers", "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// RunDueTimers does every timer due by the domain clock's now, before it
+// returns; the admin API calls it after moving the manual clock.
+func (s *Server) RunDueTimers(ctx context.Context) error {
+	_, err := s.ECS.RunDueTimers(ctx, s.Store, s.Clock.Now(), s.cfg.Log)
+	return err
 }
 
 func loadCatalog(path string) (*catalog.Catalog, error) {
@@ -226,8 +305,12 @@ func (s *Server) routes() http.Handler {
 			latency.WithLabelValues(action).Observe(d.Seconds())
 		},
 	}
-	rpcServer.Register(ecs.Product)
-	adminAPI := &admin.API{Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log}
+	rpcServer.Register(ecs.NewProduct(s.ECS))
+	rpcServer.Register(bss.NewProduct(s.ECS))
+	adminAPI := &admin.API{
+		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
+		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers,
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/{$}", rpcServer)
@@ -272,6 +355,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		errs = append(errs, s.http.Shutdown(ctx))
 	}
+	if s.stop != nil {
+		s.stop()
+		<-s.stopped
+		s.stop = nil
+	}
 	if s.runner != nil {
 		errs = append(errs, s.runner.Stop(ctx))
 		s.runner = nil
@@ -281,6 +369,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) close() {
+	if s.stop != nil {
+		s.stop()
+		<-s.stopped
+	}
 	if s.runner != nil {
 		s.runner.Close()
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -14,18 +16,53 @@ type Account struct {
 	CashBalance    int64
 	VoucherBalance int64
 	CreatedAt      time.Time
+	Flags          AccountFlags
 }
 
-const accountColumns = `id, name, currency, cash_balance, voucher_balance, created_at`
+// AccountFlags are what real accounts carry from other products: overdue
+// payments, a missing billing method, types the account may not use, and
+// per-region vCPU quotas (a region not listed has the default quota).
+type AccountFlags struct {
+	OverduePayment  bool
+	NoBillingMethod bool
+	RestrictedTypes []string
+	VCPUQuota       map[string]int
+}
+
+const accountColumns = `id, name, currency, cash_balance, voucher_balance, created_at,
+	overdue_payment, no_billing_method, restricted_types, vcpu_quota`
 
 func scanAccount(row interface{ Scan(...any) error }) (*Account, error) {
 	var a Account
 	var created int64
-	if err := row.Scan(&a.ID, &a.Name, &a.Currency, &a.CashBalance, &a.VoucherBalance, &created); err != nil {
+	var restricted, quota string
+	if err := row.Scan(&a.ID, &a.Name, &a.Currency, &a.CashBalance, &a.VoucherBalance, &created,
+		&a.Flags.OverduePayment, &a.Flags.NoBillingMethod, &restricted, &quota); err != nil {
 		return nil, interpretError(err)
 	}
 	a.CreatedAt = fromMicros(created)
+	if err := json.Unmarshal([]byte(restricted), &a.Flags.RestrictedTypes); err != nil {
+		return nil, fmt.Errorf("account %s restricted_types: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(quota), &a.Flags.VCPUQuota); err != nil {
+		return nil, fmt.Errorf("account %s vcpu_quota: %w", a.ID, err)
+	}
 	return &a, nil
+}
+
+// AccountSetFlags replaces an account's flags.
+func (q Q) AccountSetFlags(ctx context.Context, id string, f AccountFlags) error {
+	if f.RestrictedTypes == nil {
+		f.RestrictedTypes = []string{}
+	}
+	if f.VCPUQuota == nil {
+		f.VCPUQuota = map[string]int{}
+	}
+	restricted, _ := json.Marshal(f.RestrictedTypes)
+	quota, _ := json.Marshal(f.VCPUQuota)
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET overdue_payment = $2, no_billing_method = $3, restricted_types = $4, vcpu_quota = $5 WHERE id = $1`,
+		id, f.OverduePayment, f.NoBillingMethod, string(restricted), string(quota))
+	return affectedOne(res, err)
 }
 
 // AccountInsert creates an account with zero balances (money arrives through
@@ -123,4 +160,16 @@ func (q Q) LedgerSum(ctx context.Context, accountID, kind string) (int64, error)
 	err := q.db.QueryRowContext(ctx,
 		`SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account_id = $1 AND kind = $2`, accountID, kind).Scan(&sum)
 	return sum, interpretError(err)
+}
+
+// AccountLock takes the account row's write lock for the rest of the
+// transaction (a no-op update: PostgreSQL locks the row, SQLite's immediate
+// transactions already hold the database), so that balances read after it
+// cannot change before the transaction ends.
+func (q Q) AccountLock(ctx context.Context, id string) (*Account, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET id = id WHERE id = $1`, id)
+	if err := affectedOne(res, err); err != nil {
+		return nil, err
+	}
+	return q.AccountGetByID(ctx, id)
 }

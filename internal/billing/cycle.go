@@ -1,0 +1,53 @@
+package billing
+
+import "time"
+
+// billingZone is the time zone in which subscription cycles end: at
+// 00:00:00 UTC+8 (spec/alibaba-api.md §2.3, "Billing cycle").
+var billingZone = time.FixedZone("UTC+8", 8*60*60)
+
+// SubscriptionEnd returns when a subscription bought at t for period units
+// ends: at 00:00:00 UTC+8 of the day after the local date of t plus the
+// period. Months that overshoot the target month's length clamp to its last
+// day (bought on Jan 31 for a month: the period runs to Feb 28, the
+// subscription to Mar 1 00:00 UTC+8). A week is 7 days.
+func SubscriptionEnd(t time.Time, period int, unit PriceUnit) time.Time {
+	local := t.In(billingZone)
+	var last time.Time
+	switch unit {
+	case Week:
+		last = time.Date(local.Year(), local.Month(), local.Day()+7*period, 0, 0, 0, 0, billingZone)
+	case Year:
+		last = addMonthsClamped(local, 12*period)
+	default:
+		last = addMonthsClamped(local, period)
+	}
+	return time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, billingZone).UTC()
+}
+
+// RenewalEnd returns a subscription's new end after renewing it for period
+// units from its current end: the end moves by the period, with the same
+// clamping.
+func RenewalEnd(expired time.Time, period int, unit PriceUnit) time.Time {
+	local := expired.In(billingZone)
+	switch unit {
+	case Week:
+		return time.Date(local.Year(), local.Month(), local.Day()+7*period, 0, 0, 0, 0, billingZone).UTC()
+	case Year:
+		return addMonthsClamped(local, 12*period).UTC()
+	default:
+		return addMonthsClamped(local, period).UTC()
+	}
+}
+
+// addMonthsClamped moves the local date of t by n months at midnight,
+// clamping the day to the target month's last day.
+func addMonthsClamped(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month()+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	lastDay := first.AddDate(0, 1, -1).Day()
+	day := t.Day()
+	if day > lastDay {
+		day = lastDay
+	}
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, t.Location())
+}

@@ -1,0 +1,70 @@
+package billing
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/money"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// Payment is how an order was paid: vouchers first, then cash.
+type Payment struct {
+	Voucher money.Amount
+	Cash    money.Amount
+}
+
+// Pay takes amount from the account for an order, vouchers first and then
+// cash, as two ledger entries in tx. It returns InsufficientBalance (403) when
+// vouchers and cash together fall short, having taken nothing.
+func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) (Payment, error) {
+	acc, err := tx.AccountLock(ctx, accountID)
+	if err != nil {
+		return Payment{}, err
+	}
+	var p Payment
+	p.Voucher = min(money.Amount(max(acc.VoucherBalance, 0)), amount)
+	p.Cash = amount - p.Voucher
+	if money.Amount(acc.CashBalance) < p.Cash {
+		return Payment{}, apierr.InsufficientBalance.Newf("Your account does not have enough balance: the order costs %s %s, vouchers cover %s and the cash balance is %s.",
+			amount, acc.Currency, p.Voucher, money.Amount(acc.CashBalance))
+	}
+	for _, e := range []struct {
+		kind string
+		amt  money.Amount
+	}{{store.LedgerVoucher, p.Voucher}, {store.LedgerCash, p.Cash}} {
+		if e.amt == 0 {
+			continue
+		}
+		err := tx.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: accountID, Kind: e.kind, Amount: -int64(e.amt), Reason: "payment", OrderID: orderID, CreatedAt: now}, true)
+		if err == store.ErrInsufficient {
+			return Payment{}, apierr.InsufficientBalance.New()
+		}
+		if err != nil {
+			return Payment{}, err
+		}
+	}
+	return p, nil
+}
+
+// Refund gives amount back to the account's cash balance for an order.
+// Vouchers are never refunded.
+func Refund(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) error {
+	if amount <= 0 {
+		return nil
+	}
+	return tx.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: accountID, Kind: store.LedgerCash, Amount: int64(amount), Reason: "refund", OrderID: orderID, CreatedAt: now}, false)
+}
+
+// NewOrderID returns a 15-digit order id, as Alibaba's look.
+func NewOrderID() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1e14))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return fmt.Sprintf("2%014d", n)
+}

@@ -1,0 +1,108 @@
+package ecs
+
+import (
+	"context"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// DescribeDisksRequest is DescribeDisks' input.
+type DescribeDisksRequest struct {
+	RegionId   string   `param:"RegionId,required"`
+	ZoneId     string   `param:"ZoneId"`
+	DiskIds    []string `param:"DiskIds,json"`
+	InstanceId string   `param:"InstanceId"`
+	DiskType   string   `param:"DiskType"`
+	Category   string   `param:"Category"`
+	PageNumber *int     `param:"PageNumber"`
+	PageSize   *int     `param:"PageSize"`
+}
+
+// DescribeDisksResponse lists disks.
+type DescribeDisksResponse struct {
+	rpc.Response
+	TotalCount int
+	PageNumber int
+	PageSize   int
+	Disks      struct {
+		Disk []DiskView
+	}
+}
+
+// DiskView is a disk as DescribeDisks reports it.
+type DiskView struct {
+	DiskId             string
+	DiskName           string
+	RegionId           string
+	ZoneId             string
+	Type               string
+	Category           string
+	Size               int
+	PerformanceLevel   string
+	Device             string
+	Status             string
+	InstanceId         string
+	CreationTime       string
+	AttachedTime       string
+	DiskChargeType     string
+	ExpiredTime        string
+	Portable           bool
+	DeleteWithInstance bool
+	Encrypted          bool
+	ImageId            string
+}
+
+// describeDisks handles DescribeDisks.
+func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *DescribeDisksRequest) (*DescribeDisksResponse, error) {
+	if _, err := s.region(req.RegionId); err != nil {
+		return nil, err
+	}
+	kind := ""
+	switch req.DiskType {
+	case "", "all":
+	case store.DiskSystem, store.DiskData:
+		kind = req.DiskType
+	default:
+		return nil, apierr.InvalidParameter.Newf("The specified parameter DiskType %q is not valid; use all, system or data.", req.DiskType)
+	}
+	page, size, err := pageParams(req.PageNumber, req.PageSize, 10, 100)
+	if err != nil {
+		return nil, err
+	}
+	f := store.DiskFilter{
+		AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, InstanceID: req.InstanceId,
+		DiskType: kind, Category: req.Category, Offset: (page - 1) * size, Limit: size,
+	}
+	if len(req.DiskIds) > 0 {
+		f.IDs = req.DiskIds
+	}
+	disks, total, err := env.Q().DiskList(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	resp := &DescribeDisksResponse{TotalCount: total, PageNumber: page, PageSize: size}
+	resp.Disks.Disk = []DiskView{}
+	for _, d := range disks {
+		v := DiskView{
+			DiskId: d.ID, RegionId: d.RegionID, ZoneId: d.ZoneID, Type: d.Type, Category: d.Category, Size: d.Size,
+			PerformanceLevel: d.PerformanceLevel, Device: d.Device, Status: d.Status, InstanceId: d.InstanceID,
+			CreationTime: rpc.FormatTime(d.CreationTime), AttachedTime: rpc.FormatTime(d.CreationTime),
+			DiskChargeType: store.PostPaid, DeleteWithInstance: true, Portable: d.Type == store.DiskData,
+		}
+		if d.InstanceID != "" {
+			if inst, err := env.Q().InstanceGetByID(ctx, d.InstanceID); err == nil {
+				v.DiskChargeType = inst.ChargeType
+				if inst.ChargeType == store.PrePaid {
+					v.ExpiredTime = rpc.FormatTime(inst.ExpiredTime)
+				}
+				if d.Type == store.DiskSystem {
+					v.ImageId = inst.ImageID
+				}
+			}
+		}
+		resp.Disks.Disk = append(resp.Disks.Disk, v)
+	}
+	return resp, nil
+}

@@ -1,0 +1,33 @@
+package ecs
+
+import (
+	"context"
+
+	"github.com/ecsd/ecsd/internal/rpc"
+)
+
+// DescribeInstanceAttributeRequest is DescribeInstanceAttribute's input.
+type DescribeInstanceAttributeRequest struct {
+	RegionId   string `param:"RegionId"`
+	InstanceId string `param:"InstanceId,required"`
+}
+
+// DescribeInstanceAttributeResponse is one instance, its fields at the top
+// level as ECS sends them.
+type DescribeInstanceAttributeResponse struct {
+	rpc.Response
+	InstanceView
+}
+
+// describeInstanceAttribute handles DescribeInstanceAttribute.
+func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, req *DescribeInstanceAttributeRequest) (*DescribeInstanceAttributeResponse, error) {
+	inst, err := ownInstance(ctx, env.Q(), env.Caller, req.RegionId, req.InstanceId)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := env.Q().TagListByInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeInstanceAttributeResponse{InstanceView: viewInstance(s.Catalog, inst, tags[inst.ID])}, nil
+}

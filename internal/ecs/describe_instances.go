@@ -1,0 +1,160 @@
+package ecs
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// DescribeInstancesRequest is DescribeInstances' input (spec/alibaba-api.md §4.1).
+type DescribeInstancesRequest struct {
+	RegionId           string   `param:"RegionId,required"`
+	InstanceIds        []string `param:"InstanceIds,json"`
+	ZoneId             string   `param:"ZoneId"`
+	Status             string   `param:"Status"`
+	InstanceType       string   `param:"InstanceType"`
+	InstanceChargeType string   `param:"InstanceChargeType"`
+	InstanceName       string   `param:"InstanceName"`
+	Tag                []struct {
+		Key   string `param:"Key"`
+		Value string `param:"Value"`
+	} `param:"Tag"`
+	PageNumber *int   `param:"PageNumber"`
+	PageSize   *int   `param:"PageSize"`
+	NextToken  string `param:"NextToken"`
+	MaxResults *int   `param:"MaxResults"`
+	DryRun     bool   `param:"DryRun"`
+}
+
+// DescribeInstancesResponse lists instances.
+type DescribeInstancesResponse struct {
+	rpc.Response
+	TotalCount int
+	PageNumber int
+	PageSize   int
+	NextToken  string
+	Instances  struct {
+		Instance []InstanceView
+	}
+}
+
+var instanceStatuses = map[string]bool{
+	store.StatusPending: true, store.StatusStarting: true, store.StatusRunning: true,
+	store.StatusStopping: true, store.StatusStopped: true,
+}
+
+// describeInstances handles DescribeInstances, with both paging styles:
+// PageNumber/PageSize, and NextToken/MaxResults (a cursor that survives
+// inserts and deletes between pages).
+func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *DescribeInstancesRequest) (*DescribeInstancesResponse, error) {
+	if _, err := s.region(req.RegionId); err != nil {
+		return nil, err
+	}
+	if req.Status != "" && !instanceStatuses[req.Status] {
+		return nil, apierr.InvalidStatusNotFound.Newf("The specified Status %q is not found; use Pending, Starting, Running, Stopping or Stopped.", req.Status)
+	}
+	if req.InstanceChargeType != "" && req.InstanceChargeType != store.PrePaid && req.InstanceChargeType != store.PostPaid {
+		return nil, apierr.InvalidInstanceChargeTypeNotFound.Newf("The specified InstanceChargeType %q is not found; use PrePaid or PostPaid.", req.InstanceChargeType)
+	}
+	if len(req.InstanceIds) > 100 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceIds is not valid: at most 100 ids are allowed.")
+	}
+	f := store.InstanceFilter{
+		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
+		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
+	}
+	if req.InstanceIds != nil && len(req.InstanceIds) == 0 {
+		f.IDs = nil // "[]" filters nothing, as ECS treats it
+	}
+	if len(req.Tag) > 0 {
+		f.Tags = map[string]string{}
+		for _, t := range req.Tag {
+			f.Tags[t.Key] = t.Value
+		}
+	}
+	resp := &DescribeInstancesResponse{}
+	cursorMode := req.NextToken != "" || req.MaxResults != nil
+	if cursorMode {
+		limit := 10
+		if req.MaxResults != nil {
+			limit = min(max(*req.MaxResults, 10), 100) // documented: below 10 gives 10, above 100 gives 100
+		}
+		if req.NextToken != "" {
+			after, err := decodeCursor(req.NextToken)
+			if err != nil {
+				return nil, err
+			}
+			f.After = after
+		}
+		f.Limit = limit + 1 // one more tells whether a next page exists
+		resp.PageNumber, resp.PageSize = 1, limit
+	} else {
+		page, size, err := pageParams(req.PageNumber, req.PageSize, 10, 100)
+		if err != nil {
+			return nil, err
+		}
+		f.Offset, f.Limit = (page-1)*size, size
+		resp.PageNumber, resp.PageSize = page, size
+	}
+	list, total, err := env.Q().InstanceList(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if cursorMode && len(list) > resp.PageSize {
+		list = list[:resp.PageSize]
+		resp.NextToken = encodeCursor(store.InstanceCursor(list[len(list)-1]))
+	}
+	if req.DryRun {
+		return nil, apierr.DryRunOperation.New()
+	}
+	ids := make([]string, len(list))
+	for k, i := range list {
+		ids[k] = i.ID
+	}
+	tags, err := env.Q().TagListByInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	resp.TotalCount = total
+	resp.Instances.Instance = make([]InstanceView, 0, len(list))
+	for _, i := range list {
+		resp.Instances.Instance = append(resp.Instances.Instance, viewInstance(s.Catalog, i, tags[i.ID]))
+	}
+	return resp, nil
+}
+
+// pageParams validates PageNumber (from 1) and PageSize (1 to max).
+func pageParams(number, size *int, defSize, maxSize int) (int, int, error) {
+	n, sz := 1, defSize
+	if number != nil {
+		n = *number
+	}
+	if size != nil {
+		sz = *size
+	}
+	if n < 1 {
+		return 0, 0, apierr.InvalidParameter.Newf("The specified parameter PageNumber %d is not valid: it starts at 1.", n)
+	}
+	if sz < 1 || sz > maxSize {
+		return 0, 0, apierr.InvalidParameter.Newf("The specified parameter PageSize %d is not valid: use 1 to %d.", sz, maxSize)
+	}
+	return n, sz, nil
+}
+
+func encodeCursor(c string) string { return base64.RawURLEncoding.EncodeToString([]byte(c)) }
+
+func decodeCursor(token string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err == nil {
+		ts, id, ok := strings.Cut(string(b), "_")
+		if _, perr := strconv.ParseInt(ts, 10, 64); ok && perr == nil && strings.HasPrefix(id, "i-") {
+			return string(b), nil
+		}
+	}
+	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
+}

@@ -1,0 +1,134 @@
+package ecs
+
+import (
+	"context"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/billing"
+	"github.com/ecsd/ecsd/internal/money"
+	"github.com/ecsd/ecsd/internal/rpc"
+)
+
+// DescribePriceRequest is DescribePrice's input (spec/alibaba-api.md §10.2).
+// ecsd prices instances only; the disk, bandwidth and image parameters are
+// ignored, as ECS ignores parameters an action does not name.
+type DescribePriceRequest struct {
+	RegionId     string `param:"RegionId,required"`
+	ResourceType string `param:"ResourceType"` // default instance
+	InstanceType string `param:"InstanceType"` // required for instance
+	ZoneId       string `param:"ZoneId"`
+	PriceUnit    string `param:"PriceUnit"` // Hour (default), Month or Year
+	Period       *int   `param:"Period"`    // default 1
+	Amount       *int   `param:"Amount"`    // default 1
+}
+
+// DescribePriceResponse is the price of the resources asked for.
+type DescribePriceResponse struct {
+	rpc.Response
+	PriceInfo PriceInfo
+}
+
+// PriceInfo is the price block of the ECS price actions: DescribePrice,
+// DescribeInstanceModificationPrice and DescribeRenewalPrice.
+type PriceInfo struct {
+	Price Price
+	Rules struct {
+		Rule []PriceRule
+	}
+}
+
+// Price is an amount with its discount. The SDKs type the amounts as
+// floats, so they are JSON numbers. TradePrice = OriginalPrice −
+// DiscountPrice.
+type Price struct {
+	OriginalPrice money.Number
+	DiscountPrice money.Number
+	TradePrice    money.Number
+	Currency      string
+}
+
+// PriceRule is a promotion rule applied to a price. ecsd has no promotions,
+// so Rules.Rule is always empty; the type gives the list its wire shape.
+type PriceRule struct {
+	RuleId      int64
+	Description string
+}
+
+// describePrice handles DescribePrice for ResourceType=instance: the list
+// price of Amount new instances for Period PriceUnits, from billing.ListPrice.
+// ecsd gives no discounts: DiscountPrice is 0 and TradePrice the list price.
+//
+// Checks, in order: RegionId exists (InvalidRegionId.NotFound); ResourceType
+// is instance (InvalidResourceType.NotFound); PriceUnit is Hour, Month or
+// Year (InvalidPriceUnit); Period is 1 for Hour, 1–9 for Month, 1–5 for Year
+// (InvalidPeriod); Amount is 1–1000 (InvalidAmount); InstanceType is given
+// (MissingParameter), exists (InvalidInstanceType.ValueNotSupported) and is
+// not retired (InstanceType.Offline); ZoneId, if given, is a zone of the
+// region (InvalidZoneId.NotFound) that offers the type
+// (InvalidInstanceType.ZoneNotSupported); the region sells the type
+// (InvalidInstanceType.ValueNotSupported).
+func describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest) (*DescribePriceResponse, error) {
+	if _, err := getRegion(env.Catalog, req.RegionId); err != nil {
+		return nil, err
+	}
+	switch req.ResourceType {
+	case "", "instance":
+	default: // disk, diskperformance, bandwidth, ddh, ElasticityAssurance, CapacityReservation, …
+		return nil, apierr.InvalidResourceTypeNotFound.Newf("The specified ResourceType %q is not found; ecsd prices only instance.", req.ResourceType)
+	}
+	unit, maxPeriod := billing.Hour, 1
+	switch req.PriceUnit {
+	case "", "Hour":
+	case "Month":
+		unit, maxPeriod = billing.Month, 9
+	case "Year":
+		unit, maxPeriod = billing.Year, 5
+	default:
+		return nil, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use Hour, Month or Year.", req.PriceUnit)
+	}
+	period := 1
+	if req.Period != nil {
+		if period = *req.Period; period < 1 || period > maxPeriod {
+			return nil, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", period, unit, maxPeriod)
+		}
+	}
+	amount := 1
+	if req.Amount != nil {
+		if amount = *req.Amount; amount < 1 || amount > 1000 {
+			return nil, apierr.InvalidAmount.Newf("The specified Amount %d is not valid; use 1 to 1000.", amount)
+		}
+	}
+	if req.InstanceType == "" {
+		return nil, apierr.MissingParameter.New("InstanceType")
+	}
+	typ, ok := env.Catalog.Type(req.InstanceType)
+	if !ok {
+		return nil, apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist or beyond the permitted range.", req.InstanceType)
+	}
+	if typ.Retired {
+		return nil, apierr.InstanceTypeOffline.Newf("The specified InstanceType %q is retired and can no longer be bought.", req.InstanceType)
+	}
+	if req.ZoneId != "" {
+		zone, ok := env.Catalog.Zone(req.ZoneId)
+		if !ok || zone.RegionId != req.RegionId {
+			return nil, apierr.InvalidZoneIDNotFound.Newf("The specified zone %q does not exist in region %q.", req.ZoneId, req.RegionId)
+		}
+		if !env.Catalog.ZoneOffers(zone.ZoneId, typ.InstanceTypeId) {
+			return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %q does not support the instance type %q.", zone.ZoneId, typ.InstanceTypeId)
+		}
+	}
+	total, err := billing.ListPrice(env.Catalog, req.RegionId, typ.InstanceTypeId, unit, period, amount)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribePriceResponse{PriceInfo: listPriceInfo(total)}, nil
+}
+
+// listPriceInfo is the price block of a list price: ecsd gives no
+// discounts, so DiscountPrice is 0 and TradePrice the list price.
+func listPriceInfo(total money.Amount) PriceInfo {
+	var pi PriceInfo
+	pi.Price = Price{OriginalPrice: money.Number(total), TradePrice: money.Number(total), Currency: billing.Currency}
+	pi.Rules.Rule = []PriceRule{}
+	return pi
+}

@@ -1,0 +1,62 @@
+package ecs
+
+import (
+	"context"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/billing"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// DescribeRenewalPriceRequest is DescribeRenewalPrice's input (spec/alibaba-api.md §10.4).
+type DescribeRenewalPriceRequest struct {
+	RegionId     string `param:"RegionId,required"`
+	ResourceId   string `param:"ResourceId,required"`
+	ResourceType string `param:"ResourceType"`
+	Period       *int   `param:"Period"`
+	PriceUnit    string `param:"PriceUnit"`
+}
+
+// DescribeRenewalPriceResponse is the price of renewing.
+type DescribeRenewalPriceResponse struct {
+	rpc.Response
+	PriceInfo PriceInfo
+}
+
+// describeRenewalPrice handles DescribeRenewalPrice: what RenewInstance
+// would charge, from the same price function.
+func (s *Service) describeRenewalPrice(ctx context.Context, env *rpc.Env, req *DescribeRenewalPriceRequest) (*DescribeRenewalPriceResponse, error) {
+	if _, err := s.region(req.RegionId); err != nil {
+		return nil, err
+	}
+	if req.ResourceType != "" && req.ResourceType != "instance" {
+		return nil, apierr.InvalidResourceTypeNotFound.Newf("The specified ResourceType %q is not found; use instance.", req.ResourceType)
+	}
+	unit, maxPeriod := billing.Month, 9
+	switch req.PriceUnit {
+	case "", "Month":
+	case "Year":
+		unit, maxPeriod = billing.Year, 3
+	default:
+		return nil, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use Month or Year.", req.PriceUnit)
+	}
+	period := 1
+	if req.Period != nil {
+		if period = *req.Period; period < 1 || period > maxPeriod {
+			return nil, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", period, unit, maxPeriod)
+		}
+	}
+	inst, err := ownInstance(ctx, env.Q(), env.Caller, req.RegionId, req.ResourceId)
+	if err != nil {
+		return nil, err
+	}
+	if inst.ChargeType != store.PrePaid {
+		return nil, apierr.ChargeTypeViolation.Newf("The operation is not permitted due to charge type of the instance: %s is pay-as-you-go.", inst.ID)
+	}
+	total, err := billing.ListPrice(s.Catalog, inst.RegionID, inst.InstanceType, unit, period, 1)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeRenewalPriceResponse{PriceInfo: listPriceInfo(total)}, nil
+}

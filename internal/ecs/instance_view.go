@@ -1,0 +1,145 @@
+package ecs
+
+import (
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// InstanceView is an instance as DescribeInstances reports it, with the
+// fields clients read (spec/alibaba-api.md §4.2). Memory is MiB.
+type InstanceView struct {
+	InstanceId           string
+	InstanceName         string
+	Description          string
+	HostName             string
+	RegionId             string
+	ZoneId               string
+	InstanceType         string
+	InstanceTypeFamily   string
+	Cpu                  int
+	Memory               int
+	GPUAmount            int
+	GPUSpec              string
+	Status               string
+	StoppedMode          string
+	InstanceChargeType   string
+	InternetChargeType   string
+	SaleCycle            string
+	ExpiredTime          string
+	CreationTime         string
+	StartTime            string
+	ImageId              string
+	OSType               string
+	OSName               string
+	OSNameEn             string
+	InstanceNetworkType  string
+	IoOptimized          bool
+	DeletionProtection   bool
+	Recyclable           bool
+	SerialNumber         string
+	ResourceGroupId      string
+	LocalStorageAmount   int
+	LocalStorageCapacity int64
+	VpcAttributes        struct {
+		VpcId            string
+		VSwitchId        string
+		NatIpAddress     string
+		PrivateIpAddress struct{ IpAddress []string }
+	}
+	SecurityGroupIds  struct{ SecurityGroupId []string }
+	PublicIpAddress   struct{ IpAddress []string }
+	InnerIpAddress    struct{ IpAddress []string }
+	EipAddress        struct{ IpAddress, AllocationId string }
+	NetworkInterfaces struct{ NetworkInterface []NetworkInterfaceView }
+	OperationLocks    struct{ LockReason []LockReasonView }
+	Tags              struct{ Tag []TagView }
+	CpuOptions        struct {
+		CoreCount      int
+		ThreadsPerCore int
+		Numa           string
+	}
+	HibernationOptions struct{ Configured bool }
+}
+
+// NetworkInterfaceView is one ENI of an instance.
+type NetworkInterfaceView struct {
+	NetworkInterfaceId string
+	Type               string
+	PrimaryIpAddress   string
+	MacAddress         string
+}
+
+// LockReasonView is one operation lock.
+type LockReasonView struct{ LockReason, LockMsg string }
+
+// TagView is one tag.
+type TagView struct{ TagKey, TagValue, Key, Value string }
+
+// viewInstance renders an instance; tags may be nil.
+func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) InstanceView {
+	v := InstanceView{
+		InstanceId: i.ID, InstanceName: i.Name, Description: i.Description, HostName: i.HostName,
+		RegionId: i.RegionID, ZoneId: i.ZoneID, InstanceType: i.InstanceType,
+		Status: i.Status, StoppedMode: "Not-applicable", InstanceChargeType: i.ChargeType,
+		InternetChargeType: "PayByTraffic", CreationTime: rpc.FormatTime(i.CreationTime),
+		StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
+		IoOptimized: true, SerialNumber: i.ID, ResourceGroupId: "",
+	}
+	if i.Status == store.StatusStopped && i.StoppedMode != "" {
+		v.StoppedMode = i.StoppedMode
+	}
+	if t, ok := c.Type(i.InstanceType); ok {
+		v.InstanceTypeFamily = t.InstanceTypeFamily
+		v.Cpu = t.CpuCoreCount
+		v.Memory = int(t.MemorySize * 1024)
+		v.GPUAmount, v.GPUSpec = t.GPUAmount, t.GPUSpec
+		v.IoOptimized = t.IoOptimized
+		v.LocalStorageAmount, v.LocalStorageCapacity = t.LocalStorageAmount, t.LocalStorageCapacity
+		v.CpuOptions.CoreCount = max(t.CpuCoreCount/2, 1)
+		v.CpuOptions.ThreadsPerCore = min(t.CpuCoreCount, 2)
+		v.CpuOptions.Numa = "ON"
+	}
+	if img, ok := c.Image(i.ImageID); ok {
+		v.OSType, v.OSName, v.OSNameEn = img.OSType, img.OSName, img.OSNameEn
+	}
+	if i.ChargeType == store.PrePaid {
+		v.SaleCycle = "Month"
+		v.ExpiredTime = rpc.FormatTime(i.ExpiredTime)
+	} else {
+		v.ExpiredTime = "2099-12-31T15:59Z" // what ECS shows for pay-as-you-go
+	}
+	v.VpcAttributes.VpcId, v.VpcAttributes.VSwitchId = i.VpcID, i.VSwitchID
+	v.VpcAttributes.PrivateIpAddress.IpAddress = []string{i.PrivateIP}
+	v.SecurityGroupIds.SecurityGroupId = []string{i.SecurityGroupID}
+	v.PublicIpAddress.IpAddress = []string{}
+	v.InnerIpAddress.IpAddress = []string{}
+	v.NetworkInterfaces.NetworkInterface = []NetworkInterfaceView{}
+	for n := 0; n < max(i.EniCount, 1); n++ {
+		eni := NetworkInterfaceView{NetworkInterfaceId: stableID("eni", i.ID[2:4], i.ID, string(rune('0'+n))), Type: "Secondary", MacAddress: mac(i.ID, n)}
+		if n == 0 {
+			eni.Type, eni.PrimaryIpAddress = "Primary", i.PrivateIP
+		}
+		v.NetworkInterfaces.NetworkInterface = append(v.NetworkInterfaces.NetworkInterface, eni)
+	}
+	v.OperationLocks.LockReason = []LockReasonView{}
+	if i.LockReason != "" {
+		v.OperationLocks.LockReason = append(v.OperationLocks.LockReason, LockReasonView{LockReason: i.LockReason})
+	}
+	v.Tags.Tag = []TagView{}
+	for _, t := range tags {
+		v.Tags.Tag = append(v.Tags.Tag, TagView{TagKey: t.Key, TagValue: t.Value, Key: t.Key, Value: t.Value})
+	}
+	v.HibernationOptions.Configured = i.Hibernation
+	return v
+}
+
+func mac(id string, n int) string {
+	s := stableID("m", "", id, string(rune('0'+n)))
+	const hex = "0123456789abcdef"
+	b := []byte("00:16:3e:00:00:00")
+	for k, pos := range []int{9, 10, 12, 13, 15, 16} {
+		b[pos] = hex[int(s[2+k])%16]
+	}
+	return string(b)
+}

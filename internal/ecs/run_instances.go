@@ -1,0 +1,634 @@
+package ecs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/billing"
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/money"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// RunInstancesRequest is RunInstances' input (spec/alibaba-api.md §3.4).
+type RunInstancesRequest struct {
+	RegionId           string   `param:"RegionId,required"`
+	ZoneId             string   `param:"ZoneId"`
+	VSwitchId          string   `param:"VSwitchId"`
+	SecurityGroupId    string   `param:"SecurityGroupId"`
+	SecurityGroupIds   []string `param:"SecurityGroupIds"`
+	ImageId            string   `param:"ImageId,required"`
+	InstanceType       string   `param:"InstanceType,required"`
+	InstanceChargeType string   `param:"InstanceChargeType"`
+	Period             *int     `param:"Period"`
+	PeriodUnit         string   `param:"PeriodUnit"`
+	AutoRenew          bool     `param:"AutoRenew"`
+	AutoRenewPeriod    *int     `param:"AutoRenewPeriod"`
+	AutoPay            *bool    `param:"AutoPay"`
+	Amount             *int     `param:"Amount"`
+	MinAmount          *int     `param:"MinAmount"`
+	DryRun             bool     `param:"DryRun"`
+	InstanceName       string   `param:"InstanceName"`
+	Description        string   `param:"Description"`
+	HostName           string   `param:"HostName"`
+	SystemDisk         struct {
+		Category         string `param:"Category"`
+		Size             *int   `param:"Size"`
+		PerformanceLevel string `param:"PerformanceLevel"`
+	} `param:"SystemDisk"`
+	DataDisk []struct {
+		Category         string `param:"Category"`
+		Size             *int   `param:"Size"`
+		PerformanceLevel string `param:"PerformanceLevel"`
+	} `param:"DataDisk"`
+	Ipv6AddressCount            *int `param:"Ipv6AddressCount"`
+	NetworkInterfaceQueueNumber *int `param:"NetworkInterfaceQueueNumber"`
+	NetworkInterface            []struct {
+		InstanceType                   string `param:"InstanceType"`
+		VSwitchId                      string `param:"VSwitchId"`
+		SecurityGroupId                string `param:"SecurityGroupId"`
+		QueueNumber                    *int   `param:"QueueNumber"`
+		Ipv6AddressCount               *int   `param:"Ipv6AddressCount"`
+		SecondaryPrivateIpAddressCount *int   `param:"SecondaryPrivateIpAddressCount"`
+	} `param:"NetworkInterface"`
+	CpuOptions struct {
+		NestedVirtualization string `param:"NestedVirtualization"`
+	} `param:"CpuOptions"`
+	HibernationOptions struct {
+		Configured bool `param:"Configured"`
+	} `param:"HibernationOptions"`
+	RamRoleName string `param:"RamRoleName"`
+	Tag         []struct {
+		Key   string `param:"Key"`
+		Value string `param:"Value"`
+	} `param:"Tag"`
+}
+
+// RunInstancesResponse is RunInstances' answer.
+type RunInstancesResponse struct {
+	rpc.Response
+	OrderId        string       `json:",omitempty" xml:",omitempty"`
+	TradePrice     money.Number `json:",omitempty" xml:",omitempty"`
+	InstanceIdSets struct {
+		InstanceIdSet []string
+	}
+}
+
+// runInstances handles RunInstances.
+func (s *Service) runInstances(ctx context.Context, env *rpc.Env, req *RunInstancesRequest) (*RunInstancesResponse, error) {
+	p, err := s.planPurchase(ctx, env, req)
+	if err != nil {
+		return nil, err
+	}
+	if req.DryRun {
+		return nil, apierr.DryRunOperation.New()
+	}
+	res, err := s.purchase(ctx, env, p)
+	if err != nil {
+		return nil, err
+	}
+	resp := &RunInstancesResponse{OrderId: res.OrderID, TradePrice: money.Number(res.Price)}
+	resp.InstanceIdSets.InstanceIdSet = res.InstanceIDs
+	return resp, nil
+}
+
+// purchasePlan is a checked RunInstances request.
+type purchasePlan struct {
+	req       *RunInstancesRequest
+	region    *catalog.Region
+	zoneID    string
+	vswitchID string
+	sgID      string
+	typ       *catalog.InstanceType
+	image     *catalog.Image
+	prepaid   bool
+	period    int
+	unit      billing.PriceUnit
+	autoPay   bool
+	amount    int
+	minAmount int
+	renewN    int
+	enis      int
+	secIPs    int
+	ipv6      int
+	queues    int
+	nested    bool
+	sysDisk   diskSpec
+	dataDisks []diskSpec
+}
+
+type diskSpec struct {
+	Category, PerformanceLevel string
+	Size                       int
+}
+
+var (
+	monthPeriods        = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60}
+	weekPeriods         = []int{1, 2, 3, 4}
+	autoRenewMonths     = []int{1, 2, 3, 6, 12, 24, 36, 48, 60}
+	autoRenewWeeks      = []int{1, 2, 3}
+	knownDiskCategories = []string{"cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"}
+	performanceLevel    = []string{"PL0", "PL1", "PL2", "PL3"}
+)
+
+// planPurchase checks a RunInstances request as real ECS does, in order,
+// and returns what to buy. It changes nothing.
+func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstancesRequest) (*purchasePlan, error) {
+	p := &purchasePlan{req: req, amount: 1, autoPay: true}
+	var err error
+	if p.region, err = s.region(req.RegionId); err != nil {
+		return nil, err
+	}
+
+	// Billing parameters.
+	switch req.InstanceChargeType {
+	case "", store.PostPaid:
+	case store.PrePaid:
+		p.prepaid = true
+	default:
+		return nil, apierr.InvalidInstanceChargeTypeValueNotSupported.Newf("The specified InstanceChargeType %q is invalid; use PrePaid or PostPaid.", req.InstanceChargeType)
+	}
+	if req.AutoPay != nil {
+		p.autoPay = *req.AutoPay
+	}
+	if p.prepaid {
+		if req.Period == nil {
+			return nil, apierr.MissingParamter.New()
+		}
+		p.period = *req.Period
+		switch req.PeriodUnit {
+		case "", "Month":
+			p.unit = billing.Month
+			if !slices.Contains(monthPeriods, p.period) {
+				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", p.period)
+			}
+		case "Week":
+			p.unit = billing.Week
+			if !slices.Contains(weekPeriods, p.period) {
+				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", p.period)
+			}
+		default:
+			return nil, apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", req.PeriodUnit)
+		}
+		if req.AutoRenew {
+			p.renewN = 1
+			if req.AutoRenewPeriod != nil {
+				p.renewN = *req.AutoRenewPeriod
+			}
+			allowed := autoRenewMonths
+			if p.unit == billing.Week {
+				allowed = autoRenewWeeks
+			}
+			if !slices.Contains(allowed, p.renewN) {
+				return nil, apierr.InvalidAutoRenewPeriodValueNotSupported.Newf("The specified AutoRenewPeriod %d is not valid for PeriodUnit %s.", p.renewN, p.unit)
+			}
+		}
+	} else if !p.autoPay {
+		return nil, apierr.InvalidPayMethod.Newf("The specified billing method is not valid: AutoPay cannot be false for PostPaid instances.")
+	}
+	if req.Amount != nil {
+		p.amount = *req.Amount
+	}
+	if p.amount < 1 || p.amount > 100 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter Amount %d is not valid: use 1 to 100.", p.amount)
+	}
+	p.minAmount = p.amount
+	if req.MinAmount != nil {
+		p.minAmount = *req.MinAmount
+		if p.minAmount < 1 || p.minAmount > p.amount {
+			return nil, apierr.InvalidParameter.Newf("The specified parameter MinAmount %d is not valid: use 1 to Amount (%d).", p.minAmount, p.amount)
+		}
+	}
+	if n := len([]rune(req.InstanceName)); req.InstanceName != "" && (n < 2 || n > 128) {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceName is not valid: use 2 to 128 characters.")
+	}
+	if len([]rune(req.Description)) > 256 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
+	}
+	for _, t := range req.Tag {
+		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aliyun") || strings.HasPrefix(t.Key, "acs:") || len(t.Value) > 128 {
+			return nil, apierr.InvalidParameter.Newf("The specified Tag %q is not valid: keys are 1-128 characters and may not start with aliyun or acs:.", t.Key)
+		}
+	}
+	if len(req.Tag) > 20 {
+		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	}
+
+	// Placement: zone and network.
+	if err := s.place(env, p); err != nil {
+		return nil, err
+	}
+
+	// Image and type.
+	img, ok := s.Catalog.Image(req.ImageId)
+	if !ok {
+		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
+	}
+	p.image = img
+	typ, ok := s.Catalog.Type(req.InstanceType)
+	if !ok {
+		return nil, apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist.", req.InstanceType)
+	}
+	p.typ = typ
+	if typ.Retired {
+		return nil, apierr.InstanceTypeOffline.Newf("The instance type %s is retired and can no longer be bought.", typ.InstanceTypeId)
+	}
+	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
+		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
+	}
+	if archOf(typ) != img.Architecture {
+		return nil, apierr.ImageNotSupportInstanceType.Newf("The specified image %s (%s) does not support the instance type %s (%s).", img.ImageId, img.Architecture, typ.InstanceTypeId, typ.CpuArchitecture)
+	}
+
+	// Disks.
+	if p.sysDisk, err = s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, max(img.Size, 20), true); err != nil {
+		return nil, err
+	}
+	if p.sysDisk.Size < img.Size {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", p.sysDisk.Size, img.Size)
+	}
+	if len(req.DataDisk) > typ.DiskQuantity {
+		return nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(req.DataDisk))
+	}
+	for _, d := range req.DataDisk {
+		spec, err := s.diskSpec(typ, d.Category, d.PerformanceLevel, d.Size, 20, false)
+		if err != nil {
+			return nil, err
+		}
+		p.dataDisks = append(p.dataDisks, spec)
+	}
+
+	// Network interfaces, addresses and queues.
+	if err := checkNetwork(typ, req, p); err != nil {
+		return nil, err
+	}
+	switch req.CpuOptions.NestedVirtualization {
+	case "", "Disabled":
+	case "Enabled":
+		if !typ.NestedVirtualization {
+			return nil, apierr.InvalidInstanceTypeNotSupportCpuOptionsNestedVirtualization.New(typ.InstanceTypeId)
+		}
+		p.nested = true
+	default:
+		return nil, apierr.InvalidParameter.Newf("The specified parameter CpuOptions.NestedVirtualization %q is not valid; use Enabled or Disabled.", req.CpuOptions.NestedVirtualization)
+	}
+
+	// The account.
+	acc, err := env.Q().AccountGetByID(ctx, env.Caller.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if acc.Flags.NoBillingMethod {
+		return nil, apierr.BillingMethodNotFound.New()
+	}
+	if acc.Flags.OverduePayment {
+		return nil, apierr.AccountArrearage.New()
+	}
+	if slices.Contains(acc.Flags.RestrictedTypes, typ.InstanceTypeId) {
+		return nil, apierr.InvalidInstanceTypeValueUnauthorized.Newf("The specified InstanceType %s is not authorized for this account.", typ.InstanceTypeId)
+	}
+	if err := s.checkVCPUQuota(ctx, env, acc, p.region.RegionId, typ.CpuCoreCount*p.minAmount); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// archOf maps a type's CPU architecture to an image's.
+func archOf(t *catalog.InstanceType) string {
+	if t.CpuArchitecture == "ARM" {
+		return "arm64"
+	}
+	return "x86_64"
+}
+
+// place picks the zone and the vSwitch: the zone of the given vSwitch, the
+// given zone, or the first zone of the region that offers the type with
+// stock. Without a vSwitch or security group the account's defaults are used.
+func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
+	req := p.req
+	if req.ZoneId != "" {
+		z, ok := s.Catalog.Zone(req.ZoneId)
+		if !ok || z.RegionId != p.region.RegionId {
+			return apierr.InvalidZoneIDNotFound.Newf("The specified zone %q does not exist in region %s.", req.ZoneId, p.region.RegionId)
+		}
+		p.zoneID = req.ZoneId
+	}
+	if req.VSwitchId != "" {
+		zone := ""
+		for _, z := range p.region.Zones {
+			if defaultVSwitch(env.Caller.AccountID, p.region, z.ZoneId) == req.VSwitchId {
+				zone = z.ZoneId
+			}
+		}
+		switch {
+		case zone != "" && p.zoneID != "" && zone != p.zoneID:
+			return apierr.InvalidParameter.Newf("The specified VSwitchId %s is in zone %s, not in ZoneId %s.", req.VSwitchId, zone, p.zoneID)
+		case zone != "":
+			p.zoneID = zone
+		case p.zoneID == "" || !strings.HasPrefix(req.VSwitchId, "vsw-"):
+			// A vSwitch ecsd did not make: its zone is unknown unless ZoneId says it.
+			return apierr.InvalidVSwitchIDNotFound.Newf("The specified VSwitchId %q does not exist; omit it to use the zone's default vSwitch, or give ZoneId with it.", req.VSwitchId)
+		}
+		p.vswitchID = req.VSwitchId
+	}
+	if p.zoneID == "" {
+		for _, z := range p.region.Zones {
+			if s.Catalog.ZoneOffers(z.ZoneId, req.InstanceType) {
+				p.zoneID = z.ZoneId
+				break
+			}
+		}
+		if p.zoneID == "" {
+			return apierr.InvalidInstanceTypeZoneNotSupported.Newf("No zone of region %s offers the instance type %s.", p.region.RegionId, req.InstanceType)
+		}
+	}
+	if p.vswitchID == "" {
+		p.vswitchID = defaultVSwitch(env.Caller.AccountID, p.region, p.zoneID)
+	}
+	p.sgID = req.SecurityGroupId
+	if p.sgID == "" && len(req.SecurityGroupIds) > 0 {
+		p.sgID = req.SecurityGroupIds[0]
+	}
+	if p.sgID == "" {
+		p.sgID = networkOf(env.Caller.AccountID, p.region).SecurityGroupID
+	} else if !strings.HasPrefix(p.sgID, "sg-") {
+		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", p.sgID)
+	}
+	return nil
+}
+
+// diskSpec checks one disk against the type: a known category the type
+// supports, a performance level only for ESSDs, a size in range.
+func (s *Service) diskSpec(t *catalog.InstanceType, category, pl string, size *int, defSize int, system bool) (diskSpec, error) {
+	d := diskSpec{Category: category, PerformanceLevel: pl, Size: defSize}
+	if size != nil {
+		d.Size = *size
+	}
+	if d.Category == "" {
+		d.Category = "cloud_efficiency"
+		if slices.Contains(t.SupportedDiskCategories, "cloud_essd") {
+			d.Category = "cloud_essd"
+		}
+		if !slices.Contains(t.SupportedDiskCategories, d.Category) && len(t.SupportedDiskCategories) > 0 {
+			d.Category = t.SupportedDiskCategories[0]
+		}
+	}
+	if !slices.Contains(knownDiskCategories, d.Category) {
+		if system {
+			return d, apierr.InvalidSystemDiskCategoryValueNotSupported.Newf("The specified parameter SystemDisk.Category %q is not valid.", d.Category)
+		}
+		return d, apierr.InvalidDataDiskCategoryValueNotSupported.Newf("The specified Category of Data Disk %q is not valid.", d.Category)
+	}
+	if !slices.Contains(t.SupportedDiskCategories, d.Category) {
+		return d, apierr.InvalidInstanceTypeNotSupportDiskCategory.Newf("The instance type %s does not support the disk category %s; it supports %s.", t.InstanceTypeId, d.Category, strings.Join(t.SupportedDiskCategories, ", "))
+	}
+	if d.PerformanceLevel != "" && (d.Category != "cloud_essd" || !slices.Contains(performanceLevel, d.PerformanceLevel)) {
+		return d, apierr.InvalidPerformanceLevelMalformed.Newf("The specified PerformanceLevel %q is not valid for category %s.", d.PerformanceLevel, d.Category)
+	}
+	if d.Category == "cloud_essd" && d.PerformanceLevel == "" {
+		d.PerformanceLevel = "PL1"
+	}
+	lo, hi := 20, 32768
+	if system {
+		hi = 2048
+	}
+	if d.Size < lo || d.Size > hi {
+		return d, apierr.InvalidParameter.Newf("The specified disk size %d GiB is not valid: use %d to %d.", d.Size, lo, hi)
+	}
+	return d, nil
+}
+
+// checkNetwork checks ENIs, private IPv4 and IPv6 addresses and queues
+// against the type's limits.
+func checkNetwork(t *catalog.InstanceType, req *RunInstancesRequest, p *purchasePlan) error {
+	p.enis = 1
+	if req.Ipv6AddressCount != nil {
+		p.ipv6 = *req.Ipv6AddressCount
+	}
+	if req.NetworkInterfaceQueueNumber != nil {
+		p.queues = *req.NetworkInterfaceQueueNumber
+	}
+	totalQueues := p.queues
+	for _, n := range req.NetworkInterface {
+		if n.InstanceType != "Primary" {
+			p.enis++
+		}
+		if n.SecondaryPrivateIpAddressCount != nil {
+			p.secIPs = max(p.secIPs, *n.SecondaryPrivateIpAddressCount)
+		}
+		if n.Ipv6AddressCount != nil {
+			p.ipv6 = max(p.ipv6, *n.Ipv6AddressCount)
+		}
+		if n.QueueNumber != nil {
+			if *n.QueueNumber < 1 {
+				return apierr.InvalidParameterInvalidEniQueueNumber.Newf("The queue number %d of a network interface is not valid: it must be at least 1.", *n.QueueNumber)
+			}
+			p.queues = max(p.queues, *n.QueueNumber)
+			totalQueues += *n.QueueNumber
+		}
+	}
+	return checkNetworkLimits(t, p.enis, p.secIPs, p.ipv6, p.queues, totalQueues)
+}
+
+// checkNetworkLimits is the one check of addresses, ENIs and queues against
+// a type; spec changes use it to check the target type.
+func checkNetworkLimits(t *catalog.InstanceType, enis, secIPs, ipv6, queues, totalQueues int) error {
+	switch {
+	case enis > t.EniQuantity:
+		return apierr.InvalidOperationEniCountExceeded.Newf("The instance type %s supports %d network interfaces; %d are needed.", t.InstanceTypeId, t.EniQuantity, enis)
+	case secIPs > 0 && t.EniPrivateIpAddressQuantity <= 1:
+		return apierr.InvalidOperationIpv4NotSupport.Newf("The instance type %s supports no secondary private IPv4 addresses.", t.InstanceTypeId)
+	case secIPs+1 > t.EniPrivateIpAddressQuantity:
+		return apierr.InvalidOperationIpv4CountExceeded.Newf("The instance type %s supports %d private IPv4 addresses per network interface; %d are needed.", t.InstanceTypeId, t.EniPrivateIpAddressQuantity, secIPs+1)
+	case ipv6 > 0 && t.EniIpv6AddressQuantity == 0:
+		return apierr.InvalidOperationIpv6NotSupport.Newf("The instance type %s does not support IPv6.", t.InstanceTypeId)
+	case ipv6 > t.EniIpv6AddressQuantity:
+		return apierr.InvalidOperationIpv6CountExceeded.Newf("The instance type %s supports %d IPv6 addresses per network interface; %d are needed.", t.InstanceTypeId, t.EniIpv6AddressQuantity, ipv6)
+	case queues < 0:
+		return apierr.InvalidParameterInvalidEniQueueNumber.Newf("The queue number %d is not valid.", queues)
+	case queues > t.MaximumQueueNumberPerEni:
+		return apierr.InvalidOperationMaxEniQueueNumberExceeded.Newf("The instance type %s supports %d queues per network interface; %d are needed.", t.InstanceTypeId, t.MaximumQueueNumberPerEni, queues)
+	case totalQueues > t.TotalEniQueueQuantity:
+		return apierr.InvalidOperationExceedInstanceTypeQueueNumber.Newf("The instance type %s supports %d queues over all network interfaces; %d are needed.", t.InstanceTypeId, t.TotalEniQueueQuantity, totalQueues)
+	}
+	return nil
+}
+
+// checkVCPUQuota checks that adding vcpus keeps the account within its
+// regional vCPU quota (QuotaExceed.ElasticQuota).
+func (s *Service) checkVCPUQuota(ctx context.Context, env *rpc.Env, acc *store.Account, regionID string, vcpus int) error {
+	quota, ok := acc.Flags.VCPUQuota[regionID]
+	if !ok {
+		quota = s.DefaultVCPUQuota
+	}
+	if quota <= 0 {
+		return nil
+	}
+	types, err := env.Q().InstanceTypesInRegion(ctx, acc.ID, regionID)
+	if err != nil {
+		return err
+	}
+	used := 0
+	for _, t := range types {
+		if ct, ok := s.Catalog.Type(t); ok {
+			used += ct.CpuCoreCount
+		}
+	}
+	if used+vcpus > quota {
+		return apierr.QuotaExceedElasticQuota.Newf("No additional quota is available for the specified ECS instance type: %d of %d vCPUs are in use in %s and %d more were asked for.", used, quota, regionID, vcpus)
+	}
+	return nil
+}
+
+// purchaseResult is what a purchase made.
+type purchaseResult struct {
+	OrderID     string
+	Price       money.Amount
+	InstanceIDs []string
+}
+
+// purchase carries out a checked plan in the request's transaction: stock,
+// order and payment, instances and disks, and the jobs and timers that
+// follow. Any failure rolls all of it back.
+func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (*purchaseResult, error) {
+	tx, now := env.Tx, env.Now
+	n := p.amount
+	ok, err := tx.StockTake(ctx, p.zoneID, p.typ.InstanceTypeId, n)
+	if err != nil {
+		return nil, err
+	}
+	if !ok && p.minAmount < p.amount {
+		// Partial creation: as many as the zone has, at least MinAmount.
+		left, err := tx.StockGet(ctx, p.zoneID, p.typ.InstanceTypeId)
+		if err != nil {
+			return nil, err
+		}
+		if left >= p.minAmount {
+			n = left
+			ok, err = tx.StockTake(ctx, p.zoneID, p.typ.InstanceTypeId, n)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !ok {
+		return nil, apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has not enough %s for %d instances.", p.zoneID, p.typ.InstanceTypeId, p.minAmount)
+	}
+
+	res := &purchaseResult{}
+	var expires time.Time
+	status := store.StatusPending
+	if p.prepaid {
+		if res.Price, err = billing.ListPrice(s.Catalog, p.region.RegionId, p.typ.InstanceTypeId, p.unit, p.period, n); err != nil {
+			return nil, err
+		}
+		expires = billing.SubscriptionEnd(now, p.period, p.unit)
+	}
+	for range n {
+		res.InstanceIDs = append(res.InstanceIDs, newID("i", p.region))
+	}
+	net := networkOf(env.Caller.AccountID, p.region)
+	for k, id := range res.InstanceIDs {
+		name := p.req.InstanceName
+		if name == "" {
+			name = id
+		}
+		host := p.req.HostName
+		if host == "" {
+			host = "iZ" + id[2:] + "Z"
+		}
+		inst := &store.Instance{
+			ID: id, AccountID: env.Caller.AccountID, RegionID: p.region.RegionId, ZoneID: p.zoneID,
+			InstanceType: p.typ.InstanceTypeId, ImageID: p.image.ImageId, Name: name, Description: p.req.Description, HostName: host,
+			Status: status, ChargeType: store.PostPaid, VpcID: net.VpcID, VSwitchID: p.vswitchID, SecurityGroupID: p.sgID,
+			PrivateIP: privateIP(p.region, p.zoneID), EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
+			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
+			RAMRole: p.req.RamRoleName, CreationTime: now.Add(time.Duration(k) * time.Microsecond),
+		}
+		if p.prepaid {
+			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
+			inst.AutoRenew, inst.AutoRenewPeriod = p.renewN > 0, p.renewN
+		}
+		if err := tx.InstanceInsert(ctx, inst); err != nil {
+			return nil, err
+		}
+		for _, t := range p.req.Tag {
+			if err := tx.TagSet(ctx, id, t.Key, t.Value); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.createDisks(ctx, tx, inst, p, now); err != nil {
+			return nil, err
+		}
+		if p.prepaid {
+			if err := tx.TimerInsert(ctx, &store.Timer{Kind: timerExpiry, Subject: id, DueAt: expires}); err != nil {
+				return nil, err
+			}
+		}
+		// Subscription instances start when their order is paid.
+		if !p.prepaid {
+			if err := s.after(ctx, tx, s.TransitionDelay, TransitionArgs{InstanceID: id, From: store.StatusPending, To: store.StatusRunning}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p.prepaid {
+		o := &store.Order{
+			ID: billing.NewOrderID(), AccountID: env.Caller.AccountID, Type: store.OrderNew, PaymentStatus: store.PaymentUnpaid,
+			RegionID: p.region.RegionId, ChargeType: store.PrePaid, InstanceType: p.typ.InstanceTypeId, Quantity: n,
+			Amount: int64(res.Price), UsageStart: now, UsageEnd: expires, CreatedAt: now, InstanceIDs: res.InstanceIDs,
+			Config: orderConfig(map[string]any{"Period": p.period, "PeriodUnit": string(p.unit), "ZoneId": p.zoneID, "ImageId": p.image.ImageId}),
+		}
+		res.OrderID = o.ID
+		if p.autoPay {
+			if err := s.charge(ctx, tx, now, o); err != nil {
+				return nil, err
+			}
+		}
+		if err := tx.OrderInsert(ctx, o); err != nil {
+			return nil, err
+		}
+		if p.autoPay {
+			if err := s.fulfil(ctx, tx, o); err != nil {
+				return nil, err
+			}
+		} else {
+			// Unpaid: the instances wait in Pending until it is paid, and the
+			// order is cancelled if it is not paid in time.
+			if err := tx.TimerInsert(ctx, &store.Timer{Kind: timerUnpaidOrder, Subject: o.ID, DueAt: now.Add(s.UnpaidOrderTTL)}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return res, nil
+}
+
+func (s *Service) createDisks(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purchasePlan, now time.Time) error {
+	disks := append([]diskSpec{p.sysDisk}, p.dataDisks...)
+	for k, d := range disks {
+		kind := store.DiskData
+		if k == 0 {
+			kind = store.DiskSystem
+		}
+		err := tx.DiskInsert(ctx, &store.Disk{
+			ID: newID("d", p.region), AccountID: inst.AccountID, InstanceID: inst.ID, RegionID: inst.RegionID, ZoneID: inst.ZoneID,
+			Type: kind, Category: d.Category, Size: d.Size, PerformanceLevel: d.PerformanceLevel,
+			Device: fmt.Sprintf("/dev/xvd%c", 'a'+k), Status: "In_use", CreationTime: now,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func orderConfig(m map[string]any) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}

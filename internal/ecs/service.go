@@ -1,0 +1,153 @@
+package ecs
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math/big"
+	"regexp"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/auth"
+	"github.com/ecsd/ecsd/internal/catalog"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// JobInserter inserts River jobs in a transaction (a *river.Client does).
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Service is the ECS domain: what the instance actions and their jobs share.
+type Service struct {
+	Catalog *catalog.Catalog
+	Jobs    JobInserter
+	// TransitionDelay is how long Pending, Starting and Stopping last.
+	TransitionDelay time.Duration
+	// ChangeDelay is how long an accepted spec change takes to apply.
+	ChangeDelay time.Duration
+	// UnpaidOrderTTL is how long an Unpaid order waits for payment.
+	UnpaidOrderTTL time.Duration
+	// DefaultVCPUQuota is the vCPUs an account may run per region when its
+	// flags set no quota for the region.
+	DefaultVCPUQuota int
+}
+
+// after schedules a job at a wall-clock delay from now. Delays of
+// operations (Starting → Running) are wall time, whatever the domain clock
+// says; deadlines of the domain (expiry) are timers on the domain clock.
+func (s *Service) after(ctx context.Context, tx *store.Tx, delay time.Duration, args river.JobArgs) error {
+	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, &river.InsertOpts{ScheduledAt: time.Now().Add(delay)})
+	return err
+}
+
+var instanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]{4,30}$`)
+
+// ownInstance returns the caller's instance in the region. An id that is not
+// an instance id at all is InvalidInstanceId.NotFound with 400; a well-formed
+// id that names none of the caller's instances (another account's included)
+// is InvalidInstanceId.NotFound with 404.
+func ownInstance(ctx context.Context, q store.Q, c auth.Caller, regionID, id string) (*store.Instance, error) {
+	if !instanceIDPattern.MatchString(id) {
+		return nil, apierr.InvalidInstanceIdNotFoundMalformed.Newf("The specified InstanceId does not exist: %q is not an instance id.", id)
+	}
+	var inst *store.Instance
+	var err error
+	if regionID == "" {
+		// Clients that set no region (Go SDK v2 without RegionId) find the
+		// instance by id alone.
+		if inst, err = q.InstanceGetByID(ctx, id); err == nil && inst.AccountID != c.AccountID {
+			err = store.ErrNotFound
+		}
+	} else {
+		inst, err = q.InstanceGetOwned(ctx, c.AccountID, regionID, id)
+	}
+	if err == store.ErrNotFound {
+		return nil, apierr.InvalidInstanceIdNotFound.Newf("The specified InstanceId does not exist: no instance %s in region %s.", id, regionID)
+	}
+	return inst, err
+}
+
+// region returns the catalog region or InvalidRegionId.NotFound.
+func (s *Service) region(id string) (*catalog.Region, error) {
+	if id == "" {
+		return nil, apierr.MissingParameter.New("RegionId")
+	}
+	return getRegion(s.Catalog, id)
+}
+
+const idChars = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID returns prefix + the region's id prefix + 18 lowercase letters and
+// digits, the shape of ECS ids ("i-bp1..." in cn-hangzhou).
+func newID(kind string, r *catalog.Region) string {
+	b := make([]byte, 18)
+	max := big.NewInt(int64(len(idChars)))
+	for i := range b {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err)
+		}
+		b[i] = idChars[n.Int64()]
+	}
+	return kind + "-" + r.InstanceIdPrefix + string(b)
+}
+
+// stableID derives an id from its inputs: the default VPC, vSwitches and
+// security group of an account exist without being stored.
+func stableID(kind, prefix string, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	sum := h.Sum(nil)
+	b := make([]byte, 18)
+	for i := range b {
+		b[i] = idChars[int(sum[i])%len(idChars)]
+	}
+	return kind + "-" + prefix + string(b)
+}
+
+// defaultNetwork is an account's default VPC in a region, as real ECS
+// creates it: one VPC, one vSwitch per zone, one security group.
+type defaultNetwork struct {
+	VpcID, SecurityGroupID string
+}
+
+func networkOf(accountID string, r *catalog.Region) defaultNetwork {
+	return defaultNetwork{
+		VpcID:           stableID("vpc", r.InstanceIdPrefix, accountID, r.RegionId),
+		SecurityGroupID: stableID("sg", r.InstanceIdPrefix, accountID, r.RegionId),
+	}
+}
+
+func defaultVSwitch(accountID string, r *catalog.Region, zoneID string) string {
+	return stableID("vsw", r.InstanceIdPrefix, accountID, zoneID)
+}
+
+// zoneIndex is the zone's position in its region, for the third octet of
+// its vSwitch CIDR (172.16.<n>.0/24 style).
+func zoneIndex(r *catalog.Region, zoneID string) int {
+	for i, z := range r.Zones {
+		if z.ZoneId == zoneID {
+			return i
+		}
+	}
+	return 0
+}
+
+// privateIP picks an address in the zone's vSwitch.
+func privateIP(r *catalog.Region, zoneID string) string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	host := 2 + int(binary.BigEndian.Uint16(b[:]))%250
+	return fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host)
+}

@@ -1,0 +1,41 @@
+package ecs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// TransitionArgs asks for an instance to move from one status to another:
+// it ends Pending, Starting and Stopping after the transition delay.
+type TransitionArgs struct {
+	InstanceID string `json:"instance_id"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+}
+
+func (TransitionArgs) Kind() string { return "instance_transition" }
+
+// TransitionWorker completes transitions. River runs a job at least once;
+// the status compare-and-set makes a second run a no-op.
+type TransitionWorker struct {
+	river.WorkerDefaults[TransitionArgs]
+	Store *store.Store
+	Now   func() time.Time
+}
+
+func (w *TransitionWorker) Work(ctx context.Context, job *river.Job[TransitionArgs]) error {
+	a := job.Args
+	return w.Store.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.InstanceTransition(ctx, a.InstanceID, a.From, a.To, w.Now())
+		return err
+	})
+}
+
+// AddWorkers registers the ECS workers with River.
+func (s *Service) AddWorkers(workers *river.Workers, st *store.Store, now func() time.Time) {
+	river.AddWorker(workers, &TransitionWorker{Store: st, Now: now})
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Disk kinds.
+const (
+	DiskSystem = "system"
+	DiskData   = "data"
+)
+
+// Disk is a cloud disk.
+type Disk struct {
+	ID               string
+	AccountID        string
+	InstanceID       string // empty when detached
+	RegionID         string
+	ZoneID           string
+	Type             string // DiskSystem or DiskData
+	Category         string
+	Size             int
+	PerformanceLevel string
+	Device           string
+	Status           string
+	CreationTime     time.Time
+}
+
+const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time`
+
+func scanDisk(row interface{ Scan(...any) error }) (*Disk, error) {
+	var d Disk
+	var size, created int64
+	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created); err != nil {
+		return nil, interpretError(err)
+	}
+	d.Size, d.CreationTime = int(size), fromMicros(created)
+	return &d, nil
+}
+
+// DiskInsert stores a disk.
+func (q Q) DiskInsert(ctx context.Context, d *Disk) error {
+	var inst any
+	if d.InstanceID != "" {
+		inst = d.InstanceID
+	}
+	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime))
+	return interpretError(err)
+}
+
+// DiskFilter selects disks for DiskList.
+type DiskFilter struct {
+	AccountID  string
+	RegionID   string
+	InstanceID string
+	ZoneID     string
+	DiskType   string
+	Category   string
+	IDs        []string
+	Offset     int
+	Limit      int
+}
+
+// DiskList returns the matching disks (system disk first, then by device)
+// and the total count.
+func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
+	cond := "account_id = $1"
+	args := []any{f.AccountID}
+	add := func(col, v string) {
+		if v != "" {
+			args = append(args, v)
+			cond += " AND " + col + " = $" + strconv.Itoa(len(args))
+		}
+	}
+	add("region_id", f.RegionID)
+	add("instance_id", f.InstanceID)
+	add("zone_id", f.ZoneID)
+	add("disk_type", f.DiskType)
+	add("category", f.Category)
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, 0, nil
+		}
+		ph, more := inList(f.IDs, len(args))
+		args = append(args, more...)
+		cond += " AND id IN (" + ph + ")"
+	}
+	var total int
+	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM disks WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, interpretError(err)
+	}
+	query := `SELECT ` + diskColumns + ` FROM disks WHERE ` + cond + ` ORDER BY creation_time, disk_type DESC, device, id`
+	if f.Limit > 0 {
+		args = append(args, f.Limit, f.Offset)
+		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
+	}
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, interpretError(err)
+	}
+	defer rows.Close()
+	var out []*Disk
+	for rows.Next() {
+		d, err := scanDisk(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, d)
+	}
+	return out, total, interpretError(rows.Err())
+}

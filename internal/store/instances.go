@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Instance statuses, as the API reports them.
+const (
+	StatusPending  = "Pending"
+	StatusStarting = "Starting"
+	StatusRunning  = "Running"
+	StatusStopping = "Stopping"
+	StatusStopped  = "Stopped"
+)
+
+// Charge types.
+const (
+	PrePaid  = "PrePaid"
+	PostPaid = "PostPaid"
+)
+
+// Instance is an ECS instance row.
+type Instance struct {
+	ID                   string
+	AccountID            string
+	RegionID             string
+	ZoneID               string
+	InstanceType         string
+	ImageID              string
+	Name                 string
+	Description          string
+	HostName             string
+	Status               string
+	ChargeType           string
+	ExpiredTime          time.Time // PrePaid: end of the subscription; PostPaid: zero
+	Expired              bool      // the subscription ran out and was not renewed
+	AutoRenew            bool
+	AutoRenewPeriod      int
+	StoppedMode          string
+	VpcID                string
+	VSwitchID            string
+	SecurityGroupID      string
+	PrivateIP            string
+	EniCount             int
+	SecondaryIPCount     int
+	Ipv6Count            int
+	EniQueueNumber       int
+	NestedVirtualization bool
+	Hibernation          bool
+	RAMRole              string
+	LockReason           string
+	CreationTime         time.Time
+	StartTime            time.Time
+	Version              int64
+}
+
+const instanceColumns = `id, account_id, region_id, zone_id, instance_type, image_id, name, description, host_name,
+	status, charge_type, expired_time, expired, auto_renew, auto_renew_period, stopped_mode, vpc_id, vswitch_id,
+	security_group_id, private_ip, eni_count, secondary_ip_count, ipv6_count, eni_queue_number,
+	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version`
+
+func scanInstance(row interface{ Scan(...any) error }) (*Instance, error) {
+	var i Instance
+	var expired, created, started int64
+	var autoRenewPeriod, eni, secIP, ipv6, queue int64
+	err := row.Scan(&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
+		&i.Status, &i.ChargeType, &expired, &i.Expired, &i.AutoRenew, &autoRenewPeriod, &i.StoppedMode, &i.VpcID, &i.VSwitchID,
+		&i.SecurityGroupID, &i.PrivateIP, &eni, &secIP, &ipv6, &queue,
+		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	if expired != 0 {
+		i.ExpiredTime = fromMicros(expired)
+	}
+	i.CreationTime = fromMicros(created)
+	if started != 0 {
+		i.StartTime = fromMicros(started)
+	}
+	i.AutoRenewPeriod, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber = int(autoRenewPeriod), int(eni), int(secIP), int(ipv6), int(queue)
+	return &i, nil
+}
+
+func optMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return micros(t)
+}
+
+// InstanceInsert stores a new instance.
+func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
+		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
+		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
+		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
+		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version)
+	return interpretError(err)
+}
+
+// InstanceGetByID returns an instance of any account, or ErrNotFound.
+func (q Q) InstanceGetByID(ctx context.Context, id string) (*Instance, error) {
+	return scanInstance(q.db.QueryRowContext(ctx, `SELECT `+instanceColumns+` FROM instances WHERE id = $1`, id))
+}
+
+// InstanceGetOwned returns the account's instance in the region, or
+// ErrNotFound when there is none — also when another account owns it.
+func (q Q) InstanceGetOwned(ctx context.Context, accountID, regionID, id string) (*Instance, error) {
+	return scanInstance(q.db.QueryRowContext(ctx,
+		`SELECT `+instanceColumns+` FROM instances WHERE id = $1 AND account_id = $2 AND region_id = $3`, id, accountID, regionID))
+}
+
+// InstanceFilter selects instances for InstanceList. Empty fields match all.
+type InstanceFilter struct {
+	AccountID    string
+	RegionID     string
+	IDs          []string
+	ZoneID       string
+	Status       string
+	InstanceType string
+	ChargeType   string
+	Name         string // exact, or a prefix when it ends in "*"
+	Tags         map[string]string
+	// Paging: Offset/Limit, or After (a cursor from InstanceCursor).
+	Offset int
+	Limit  int
+	After  string
+}
+
+// InstanceCursor is the NextToken cursor of an instance: lists are ordered
+// by creation time then id, so a cursor survives inserts and deletes.
+func InstanceCursor(i *Instance) string {
+	return strconv.FormatInt(micros(i.CreationTime), 10) + "_" + i.ID
+}
+
+// InstanceList returns the matching instances, oldest first, and how many
+// match in all (without paging).
+func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where = append(where, "account_id = "+arg(f.AccountID))
+	if f.RegionID != "" {
+		where = append(where, "region_id = "+arg(f.RegionID))
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, 0, nil
+		}
+		var ph []string
+		for _, id := range f.IDs {
+			ph = append(ph, arg(id))
+		}
+		where = append(where, "id IN ("+strings.Join(ph, ", ")+")")
+	}
+	for col, v := range map[string]string{"zone_id": f.ZoneID, "status": f.Status, "instance_type": f.InstanceType, "charge_type": f.ChargeType} {
+		if v != "" {
+			where = append(where, col+" = "+arg(v))
+		}
+	}
+	if f.Name != "" {
+		if prefix, ok := strings.CutSuffix(f.Name, "*"); ok {
+			where = append(where, "substr(name, 1, "+arg(len(prefix))+") = "+arg(prefix))
+		} else {
+			where = append(where, "name = "+arg(f.Name))
+		}
+	}
+	for k, v := range f.Tags {
+		cond := "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = instances.id AND t.tag_key = " + arg(k)
+		if v != "" {
+			cond += " AND t.tag_value = " + arg(v)
+		}
+		where = append(where, cond+")")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM instances WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, interpretError(err)
+	}
+	if f.After != "" {
+		ts, id, _ := strings.Cut(f.After, "_")
+		us, _ := strconv.ParseInt(ts, 10, 64)
+		a, b := arg(us), arg(id)
+		cond += " AND (creation_time > " + a + " OR (creation_time = " + a + " AND id > " + b + "))"
+	}
+	query := `SELECT ` + instanceColumns + ` FROM instances WHERE ` + cond + ` ORDER BY creation_time, id`
+	if f.Limit > 0 {
+		query += " LIMIT " + arg(f.Limit) + " OFFSET " + arg(f.Offset)
+	}
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, interpretError(err)
+	}
+	defer rows.Close()
+	var out []*Instance
+	for rows.Next() {
+		i, err := scanInstance(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, i)
+	}
+	return out, total, interpretError(rows.Err())
+}
+
+// InstanceTransition moves an instance from one status to another, only if
+// it is still in the expected status (a compare-and-set: of two concurrent
+// StopInstance calls one wins). It returns false when the status had moved.
+func (q Q) InstanceTransition(ctx context.Context, id, from, to string, now time.Time) (bool, error) {
+	query := `UPDATE instances SET status = $3, version = version + 1 WHERE id = $1 AND status = $2`
+	args := []any{id, from, to}
+	if to == StatusRunning {
+		query = `UPDATE instances SET status = $3, version = version + 1, start_time = $4 WHERE id = $1 AND status = $2`
+		args = append(args, micros(now))
+	}
+	res, err := q.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
+// InstanceSetStoppedMode records how the instance was stopped.
+func (q Q) InstanceSetStoppedMode(ctx context.Context, id, mode string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET stopped_mode = $2 WHERE id = $1`, id, mode)
+	return affectedOne(res, err)
+}
+
+// InstanceSetExpiry sets a subscription's end and whether it has run out.
+func (q Q) InstanceSetExpiry(ctx context.Context, id string, expiredTime time.Time, expired bool) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET expired_time = $2, expired = $3, version = version + 1 WHERE id = $1`,
+		id, micros(expiredTime), expired)
+	return affectedOne(res, err)
+}
+
+// InstanceDelete removes an instance, its tags, and detaches its disks
+// (which are deleted with it).
+func (q Q) InstanceDelete(ctx context.Context, id string) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1`, id); err != nil {
+		return interpretError(err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM instance_tags WHERE instance_id = $1`, id); err != nil {
+		return interpretError(err)
+	}
+	res, err := q.db.ExecContext(ctx, `DELETE FROM instances WHERE id = $1`, id)
+	return affectedOne(res, err)
+}
+
+// InstanceTypesInRegion lists the type of each of an account's instances in
+// a region, for quota checks (vCPUs come from the catalog).
+func (q Q) InstanceTypesInRegion(ctx context.Context, accountID, regionID string) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT instance_type FROM instances WHERE account_id = $1 AND region_id = $2`, accountID, regionID)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, interpretError(err)
+		}
+		out = append(out, t)
+	}
+	return out, interpretError(rows.Err())
+}
+
+// TagSet sets a tag of an instance.
+func (q Q) TagSet(ctx context.Context, instanceID, key, value string) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO instance_tags (instance_id, tag_key, tag_value) VALUES ($1, $2, $3)
+		ON CONFLICT (instance_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value`, instanceID, key, value)
+	return interpretError(err)
+}
+
+// Tag is one tag of an instance.
+type Tag struct{ Key, Value string }
+
+// TagListByInstances returns the tags of each instance, sorted by key.
+func (q Q) TagListByInstances(ctx context.Context, ids []string) (map[string][]Tag, error) {
+	out := map[string][]Tag{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph, args := inList(ids, 0)
+	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, tag_key, tag_value FROM instance_tags WHERE instance_id IN (`+ph+`) ORDER BY instance_id, tag_key`, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var t Tag
+		if err := rows.Scan(&id, &t.Key, &t.Value); err != nil {
+			return nil, interpretError(err)
+		}
+		out[id] = append(out[id], t)
+	}
+	return out, interpretError(rows.Err())
+}
+
+// inList returns "$k+1, $k+2, ..." and the values as arguments.
+func inList(vals []string, k int) (string, []any) {
+	ph := make([]string, len(vals))
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		ph[i] = "$" + strconv.Itoa(k+i+1)
+		args[i] = v
+	}
+	return strings.Join(ph, ", "), args
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Order types and payment statuses, as BSS spells them.
+const (
+	OrderNew         = "New"
+	OrderRenew       = "Renew"
+	OrderUpgrade     = "Upgrade"
+	OrderDowngrade   = "Downgrade"
+	OrderTempUpgrade = "TempUpgrade"
+
+	PaymentUnpaid    = "Unpaid"
+	PaymentPaid      = "Paid"
+	PaymentCancelled = "Cancelled"
+)
+
+// Order is a purchase. Once paid it is never edited: refunds and corrections
+// are new orders and ledger entries.
+type Order struct {
+	ID            string
+	AccountID     string
+	Type          string
+	PaymentStatus string
+	RegionID      string
+	ChargeType    string
+	InstanceType  string
+	Quantity      int
+	Amount        int64 // cents, list amount
+	VoucherPaid   int64
+	CashPaid      int64
+	UsageStart    time.Time
+	UsageEnd      time.Time
+	Config        string // JSON
+	CreatedAt     time.Time
+	PaidAt        time.Time
+	InstanceIDs   []string
+}
+
+const orderColumns = `id, account_id, order_type, payment_status, region_id, charge_type, instance_type, quantity, amount,
+	voucher_paid, cash_paid, usage_start, usage_end, config, created_at, paid_at`
+
+func scanOrder(row interface{ Scan(...any) error }) (*Order, error) {
+	var o Order
+	var qty, start, end, created, paid int64
+	err := row.Scan(&o.ID, &o.AccountID, &o.Type, &o.PaymentStatus, &o.RegionID, &o.ChargeType, &o.InstanceType, &qty, &o.Amount,
+		&o.VoucherPaid, &o.CashPaid, &start, &end, &o.Config, &created, &paid)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	o.Quantity = int(qty)
+	if start != 0 {
+		o.UsageStart = fromMicros(start)
+	}
+	if end != 0 {
+		o.UsageEnd = fromMicros(end)
+	}
+	o.CreatedAt = fromMicros(created)
+	if paid != 0 {
+		o.PaidAt = fromMicros(paid)
+	}
+	return &o, nil
+}
+
+// OrderInsert stores an order and links it to its instances.
+func (q Q) OrderInsert(ctx context.Context, o *Order) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		o.ID, o.AccountID, o.Type, o.PaymentStatus, o.RegionID, o.ChargeType, o.InstanceType, o.Quantity, o.Amount,
+		o.VoucherPaid, o.CashPaid, optMicros(o.UsageStart), optMicros(o.UsageEnd), o.Config, micros(o.CreatedAt), optMicros(o.PaidAt))
+	if err != nil {
+		return interpretError(err)
+	}
+	for _, id := range o.InstanceIDs {
+		if _, err := q.db.ExecContext(ctx, `INSERT INTO order_instances (order_id, instance_id) VALUES ($1, $2)`, o.ID, id); err != nil {
+			return interpretError(err)
+		}
+	}
+	return nil
+}
+
+// OrderGet returns an account's order, or ErrNotFound.
+func (q Q) OrderGet(ctx context.Context, accountID, id string) (*Order, error) {
+	o, err := scanOrder(q.db.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 AND account_id = $2`, id, accountID))
+	if err != nil {
+		return nil, err
+	}
+	return o, q.orderInstances(ctx, []*Order{o})
+}
+
+// OrderGetByID returns an order of any account, or ErrNotFound.
+func (q Q) OrderGetByID(ctx context.Context, id string) (*Order, error) {
+	o, err := scanOrder(q.db.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`, id))
+	if err != nil {
+		return nil, err
+	}
+	return o, q.orderInstances(ctx, []*Order{o})
+}
+
+func (q Q) orderInstances(ctx context.Context, orders []*Order) error {
+	for _, o := range orders {
+		rows, err := q.db.QueryContext(ctx, `SELECT instance_id FROM order_instances WHERE order_id = $1 ORDER BY instance_id`, o.ID)
+		if err != nil {
+			return interpretError(err)
+		}
+		o.InstanceIDs = nil
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return interpretError(err)
+			}
+			o.InstanceIDs = append(o.InstanceIDs, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return interpretError(err)
+		}
+	}
+	return nil
+}
+
+// OrderFilter selects orders for OrderList.
+type OrderFilter struct {
+	AccountID     string
+	CreatedFrom   time.Time // inclusive; zero: no bound
+	CreatedTo     time.Time // exclusive; zero: no bound
+	Type          string
+	PaymentStatus string
+	ChargeType    string
+	InstanceID    string
+	Offset        int
+	Limit         int
+}
+
+// OrderList returns matching orders, newest first, and the total count.
+func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]*Order, int, error) {
+	cond := "account_id = $1"
+	args := []any{f.AccountID}
+	add := func(expr string, v any) {
+		args = append(args, v)
+		cond += " AND " + expr + " $" + strconv.Itoa(len(args))
+	}
+	if !f.CreatedFrom.IsZero() {
+		add("created_at >=", micros(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		add("created_at <", micros(f.CreatedTo))
+	}
+	if f.Type != "" {
+		add("order_type =", f.Type)
+	}
+	if f.PaymentStatus != "" {
+		add("payment_status =", f.PaymentStatus)
+	}
+	if f.ChargeType != "" {
+		add("charge_type =", f.ChargeType)
+	}
+	if f.InstanceID != "" {
+		add("id IN (SELECT order_id FROM order_instances WHERE instance_id =", f.InstanceID)
+		cond += ")"
+	}
+	var total int
+	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, interpretError(err)
+	}
+	query := `SELECT ` + orderColumns + ` FROM orders WHERE ` + cond + ` ORDER BY created_at DESC, id DESC`
+	if f.Limit > 0 {
+		args = append(args, f.Limit, f.Offset)
+		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
+	}
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, interpretError(err)
+	}
+	var out []*Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, interpretError(err)
+	}
+	return out, total, q.orderInstances(ctx, out)
+}
+
+// OrderMarkPaid records the payment of an Unpaid order (compare-and-set:
+// false if it was no longer Unpaid).
+func (q Q) OrderMarkPaid(ctx context.Context, id string, voucherPaid, cashPaid int64, now time.Time) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE orders SET payment_status = $2, voucher_paid = $3, cash_paid = $4, paid_at = $5
+		WHERE id = $1 AND payment_status = $6`, id, PaymentPaid, voucherPaid, cashPaid, micros(now), PaymentUnpaid)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
+// OrderCancel cancels an Unpaid order (false if it was no longer Unpaid).
+func (q Q) OrderCancel(ctx context.Context, id string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE orders SET payment_status = $2 WHERE id = $1 AND payment_status = $3`, id, PaymentCancelled, PaymentUnpaid)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}

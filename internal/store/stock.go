@@ -1,0 +1,55 @@
+package store
+
+import "context"
+
+// StockSeed inserts the catalog's initial stock for every (zone, type) that
+// has no row yet; rows already there (and changes made to them) stay.
+func (q Q) StockSeed(ctx context.Context, zoneID, instanceType string, available int) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
+		ON CONFLICT (zone_id, instance_type) DO NOTHING`, zoneID, instanceType, available)
+	return interpretError(err)
+}
+
+// StockGet returns how many instances of a type the zone can still place,
+// or ErrNotFound if the zone does not offer the type.
+func (q Q) StockGet(ctx context.Context, zoneID, instanceType string) (int, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT available FROM stock WHERE zone_id = $1 AND instance_type = $2`, zoneID, instanceType).Scan(&n)
+	return int(n), interpretError(err)
+}
+
+// StockTake takes n from a zone's stock of a type, only if that much is
+// left: a compare-and-set, so concurrent buyers never take it below zero.
+// It returns false when the stock is short, ErrNotFound when there is no row.
+func (q Q) StockTake(ctx context.Context, zoneID, instanceType string, n int) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE stock SET available = available - $3 WHERE zone_id = $1 AND instance_type = $2 AND available >= $3`,
+		zoneID, instanceType, n)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	k, err := res.RowsAffected()
+	if err != nil {
+		return false, interpretError(err)
+	}
+	if k == 0 {
+		if _, err := q.StockGet(ctx, zoneID, instanceType); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// StockGive returns n to a zone's stock (an instance was released).
+func (q Q) StockGive(ctx context.Context, zoneID, instanceType string, n int) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
+		ON CONFLICT (zone_id, instance_type) DO UPDATE SET available = stock.available + excluded.available`, zoneID, instanceType, n)
+	return interpretError(err)
+}
+
+// StockSet sets a zone's stock of a type, as the operator says.
+func (q Q) StockSet(ctx context.Context, zoneID, instanceType string, available int) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
+		ON CONFLICT (zone_id, instance_type) DO UPDATE SET available = excluded.available`, zoneID, instanceType, available)
+	return interpretError(err)
+}
