@@ -44,7 +44,13 @@ type Service struct {
 // operations (Starting → Running) are wall time, whatever the domain clock
 // says; deadlines of the domain (expiry) are timers on the domain clock.
 func (s *Service) after(ctx context.Context, tx *store.Tx, delay time.Duration, args river.JobArgs) error {
-	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, &river.InsertOpts{ScheduledAt: time.Now().Add(delay)})
+	var opts *river.InsertOpts
+	if delay > 0 {
+		opts = &river.InsertOpts{ScheduledAt: time.Now().Add(delay)}
+	}
+	// Without a delay the job is available at once (a scheduled job would
+	// wait for River's leader to promote it).
+	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, opts)
 	return err
 }
 

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -432,7 +434,13 @@ func FuzzPipeline(f *testing.F) {
 			req.Header.Set("x-acs-version", testVersion)
 		}
 		w := httptest.NewRecorder()
+		dbg := time.AfterFunc(5*time.Second, func() {
+			buf := make([]byte, 1<<22)
+			n := runtime.Stack(buf, true)
+			_ = os.WriteFile(fmt.Sprintf("/tmp/fuzzhang-%d.txt", os.Getpid()), append([]byte(fmt.Sprintf("%q %q %q %v\n", query, body, authz, post)), buf[:n]...), 0o644)
+		})
 		s.ServeHTTP(w, req)
+		dbg.Stop()
 		checkFuzzReply(t, w)
 	})
 }
