@@ -50,6 +50,7 @@ type serveCmd struct {
 	AdminToken      string        `env:"ECSD_ADMIN_TOKEN" help:"Bearer token of the admin API; default: generated on first start and kept in the store."`
 	ThrottleAction  float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
 	ThrottleUser    float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
+	RAMMode         string        `default:"enforce" enum:"enforce,log" env:"ECSD_RAM_MODE" help:"RAM authorization: enforce, or log denials and let the call through."`
 	LogLevel        string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
 }
 
@@ -69,7 +70,8 @@ func (c *serveCmd) Run() error {
 			ActionRate: c.ThrottleAction, ActionBurst: int(2 * c.ThrottleAction),
 			UserRate: c.ThrottleUser, UserBurst: int(2 * c.ThrottleUser),
 		},
-		Log: log, Out: os.Stdout,
+		RAMMode: c.RAMMode,
+		Log:     log, Out: os.Stdout,
 	}
 	if c.DB != "" {
 		cfg.DB = c.DB

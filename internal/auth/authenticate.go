@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/store"
@@ -48,7 +49,8 @@ type Authenticator struct {
 
 // Authenticate verifies an RPC v1 (Signature parameter, HMAC-SHA1) or ACS3
 // (Authorization header, HMAC-SHA256) signature and records its nonce.
-// It returns IncompleteSignature, MissingParameter, InvalidSignatureMethod,
+// It returns IncompleteSignature, MissingParameter, InvalidParameter (a
+// nonce that cannot be recorded), InvalidSignatureMethod,
 // InvalidTimeStamp.Format, InvalidTimeStamp.Expired,
 // InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive,
 // SignatureDoesNotMatch or SignatureNonceUsed.
@@ -74,6 +76,9 @@ func (a *Authenticator) authenticateV1(ctx context.Context, in *Input) (Caller, 
 	}
 	if v, ok := p["SignatureVersion"]; ok && v != "1.0" {
 		return Caller{}, apierr.InvalidSignatureMethod.Newf("Specified signature version is not valid: %q; use 1.0.", v)
+	}
+	if err := checkNonce(p["SignatureNonce"]); err != nil {
+		return Caller{}, err
 	}
 	ts, err := a.checkTime(p["Timestamp"])
 	if err != nil {
@@ -104,6 +109,9 @@ func (a *Authenticator) authenticateACS3(ctx context.Context, in *Input, header 
 	}
 	if nonce == "" {
 		return Caller{}, apierr.MissingParameter.New("x-acs-signature-nonce")
+	}
+	if err := checkNonce(nonce); err != nil {
+		return Caller{}, err
 	}
 	ts, err := a.checkTime(date)
 	if err != nil {
@@ -141,7 +149,34 @@ func (a *Authenticator) checkTime(s string) (time.Time, error) {
 	return ts, nil
 }
 
+// maxKeyIDLength and maxNonceLength bound what reaches the store. Real
+// AccessKeyIds are 24 characters and nonces 32 to 64; PostgreSQL refuses
+// index keys over about 2.7 KB.
+const (
+	maxKeyIDLength = 128
+	maxNonceLength = 256
+)
+
+// storable reports whether s can be a key in the store: PostgreSQL text
+// refuses NUL bytes and invalid UTF-8 (a database error, not an answer).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// checkNonce refuses a nonce that no client sends and the store could not
+// record.
+func checkNonce(nonce string) error {
+	if len(nonce) > maxNonceLength || !storable(nonce) {
+		return apierr.InvalidParameter.Newf("The SignatureNonce is not valid: send at most %d bytes of UTF-8 text without NUL, such as a UUID.", maxNonceLength)
+	}
+	return nil
+}
+
 func (a *Authenticator) key(ctx context.Context, id string) (*store.AccessKey, error) {
+	if len(id) > maxKeyIDLength || !storable(id) {
+		// No key has such an id; do not ask the store.
+		return nil, apierr.InvalidAccessKeyIDNotFound.New()
+	}
 	key, err := a.Store.AccessKeyGetByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apierr.InvalidAccessKeyIDNotFound.New()

@@ -199,6 +199,20 @@ func TestAdminBalanceAndName(t *testing.T) {
 		// An empty PATCH changes nothing and answers the account.
 		adminAs(t, s, "PATCH", path, `{}`).wantAccount(t, a.AccountId, "carol-renamed", "-150.50", "0.00")
 
+		// Flags, §8's example: the answer and a later GET show them, and
+		// the name stays.
+		p := adminAs(t, s, "PATCH", path, `{"OverduePayment":true}`)
+		p.wantAccount(t, a.AccountId, "carol-renamed", "-150.50", "0.00")
+		if p.Body["OverduePayment"] != true {
+			t.Errorf("PATCH OverduePayment=true answered %s", p.Raw)
+		}
+		if g := adminAs(t, s, "GET", path, ""); g.Body["OverduePayment"] != true {
+			t.Errorf("GET after OverduePayment=true: %s", g.Raw)
+		}
+		if p := adminAs(t, s, "PATCH", path, `{"OverduePayment":false}`); p.Body["OverduePayment"] != false {
+			t.Errorf("PATCH OverduePayment=false answered %s", p.Raw)
+		}
+
 		// The default account is untouched by all of this.
 		adminAs(t, s, "GET", "/_ecsd/v1/accounts/"+s.AccountID, "").wantAccount(t, s.AccountID, "default", "10000.00", "0.00")
 	})

@@ -220,17 +220,7 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
 	}
 
-	// Placement: zone and network.
-	if err := s.place(env, p); err != nil {
-		return nil, err
-	}
-
-	// Image and type.
-	img, ok := s.Catalog.Image(req.ImageId)
-	if !ok {
-		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
-	}
-	p.image = img
+	// The type, then placement (zone and network), then the image.
 	typ, ok := s.Catalog.Type(req.InstanceType)
 	if !ok {
 		return nil, apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist.", req.InstanceType)
@@ -239,6 +229,14 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if typ.Retired {
 		return nil, apierr.InstanceTypeOffline.Newf("The instance type %s is retired and can no longer be bought.", typ.InstanceTypeId)
 	}
+	if err := s.place(env, p); err != nil {
+		return nil, err
+	}
+	img, ok := s.Catalog.Image(req.ImageId)
+	if !ok {
+		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
+	}
+	p.image = img
 	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
 	}

@@ -6,6 +6,7 @@ package rpc
 
 import (
 	"context"
+	"github.com/ecsd/ecsd/internal/apierr"
 	"log/slog"
 	"sort"
 	"time"
@@ -32,6 +33,26 @@ type Action struct {
 	// Idempotent write actions honour ClientToken: the same token and
 	// parameters give the same answer once, in the change's transaction.
 	Idempotent bool
+	// Resources returns the ARNs the call touches, for RAM; nil means the
+	// action has no resource-level permission ("*").
+	Resources func(accountID string, params map[string]string) []string
+}
+
+// Authorization is what the authorize stage decides on.
+type Authorization struct {
+	Caller  auth.Caller
+	Product *Product
+	Action  *Action
+	Request *Request
+	Now     time.Time
+}
+
+// ResourcesOf returns the ARNs a call touches.
+func (q Authorization) ResourcesOf() []string {
+	if q.Action.Resources == nil {
+		return []string{"*"}
+	}
+	return q.Action.Resources(q.Caller.AccountID, q.Request.Params)
 }
 
 // Envelope is how a product wraps a success body.
@@ -50,6 +71,9 @@ type Product struct {
 	Version  string // "2014-05-26"
 	Envelope Envelope
 	Actions  []Action
+	// Denied is the error a RAM denial gets: Forbidden.RAM for ECS,
+	// NoPermission for RAM.
+	Denied *apierr.Def
 }
 
 func (p *Product) index() map[string]*Action {

@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +91,8 @@ func TestBadInputParse(t *testing.T) {
 		{"bad percent escape in a key", "%G1=1", "", "InvalidParameter"},
 		{"truncated percent escape", "Name=abc%4", "", "InvalidParameter"},
 		{"bad escape in the body", "", "Name=100%", "InvalidParameter"},
+		{"NUL in a value", "Name=a%00b", "", "InvalidParameter"},
+		{"NUL in a key", "", "Na%00me=1", "InvalidParameter"},
 		{"param twice in the query", "Name=a&Name=b", "", "InvalidParameter"},
 		{"param twice, once encoded", "Name=a&%4Eame=b", "", "InvalidParameter"},
 		{"param in query and body", "Name=a", "Name=a", "InvalidParameter"},
@@ -217,6 +217,7 @@ func TestBadInputTyped(t *testing.T) {
 		{"JSON array truncated", map[string]string{"InstanceIds": `["i-abc"`}, "InvalidParameter"},
 		{"JSON object not array", map[string]string{"InstanceIds": `{"a":1}`}, "InvalidParameter"},
 		{"JSON array of numbers", map[string]string{"InstanceIds": `[1,2]`}, "InvalidParameter"},
+		{"JSON array with NUL", map[string]string{"InstanceIds": `["i-a\u0000"]`}, "InvalidParameter"},
 		{"struct list int abc", map[string]string{"Disk.1.Size": "abc"}, "InvalidParameter"},
 		{"nested struct int abc", map[string]string{"SystemDisk.Size": "4O"}, "InvalidParameter"},
 	}
@@ -268,7 +269,7 @@ func TestBadInputAuth(t *testing.T) {
 		code  string
 	}{
 		{"unknown key", signedWith(func(p map[string]string) { p["AccessKeyId"] = "LTAInosuchkey0000000000" }), "InvalidAccessKeyId.NotFound"},
-		{"NUL in key", signedWith(func(p map[string]string) { p["AccessKeyId"] = "test\x00id" }), "InvalidAccessKeyId.NotFound"},
+		{"NUL in key", signedWith(func(p map[string]string) { p["AccessKeyId"] = "test\x00id" }), "InvalidParameter"},
 		{"long key", signedWith(func(p map[string]string) { p["AccessKeyId"] = strings.Repeat("k", 60<<10) }), "InvalidAccessKeyId.NotFound"},
 		{"stale timestamp", signedWith(func(p map[string]string) {
 			p["Timestamp"] = captureTime.Add(-20 * time.Minute).Format("2006-01-02T15:04:05Z")
@@ -281,6 +282,8 @@ func TestBadInputAuth(t *testing.T) {
 		{"signature method", signedWith(func(p map[string]string) { p["SignatureMethod"] = "HMAC-SHA256" }), "InvalidSignatureMethod"},
 		{"signature version", signedWith(func(p map[string]string) { p["SignatureVersion"] = "2.0" }), "InvalidSignatureMethod"},
 		{"no nonce", signedWith(func(p map[string]string) { p["SignatureNonce"] = "" }), "MissingParameter"},
+		{"NUL in nonce", signedWith(func(p map[string]string) { p["SignatureNonce"] = "a\x00b" }), "InvalidParameter"},
+		{"long nonce", signedWith(func(p map[string]string) { p["SignatureNonce"] = strings.Repeat("0123456789abcdef", 200) }), "InvalidParameter"},
 		{"missing Version", signedWith(func(p map[string]string) { p["Version"] = omit }), "MissingParameter"},
 		{"unknown Version", signedWith(func(p map[string]string) { p["Version"] = "2099-01-01" }), "InvalidVersion"},
 		{"missing Action", signedWith(func(p map[string]string) { p["Action"] = omit }), "MissingParameter"},
@@ -311,6 +314,7 @@ func TestBadInputACS3(t *testing.T) {
 		{"bad date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "yesterday"}, "InvalidTimeStamp.Format"},
 		{"unknown key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=nosuch,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
 		{"non-UTF-8 key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=\xff\xfe,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
+		{"non-UTF-8 nonce", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "\xff\xfe", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidParameter"},
 		{"wrong body hash", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z", "x-acs-content-sha256": "00"}, "SignatureDoesNotMatch"},
 		{"wrong signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "SignatureDoesNotMatch"},
 	}
@@ -385,12 +389,20 @@ func openStoreTB(tb testing.TB) *store.Store {
 
 func openStore(t *testing.T) *store.Store { return openStoreTB(t) }
 
+// fuzzWallTime is the fuzz server's wall clock: an hour after the captures,
+// so that a captured request never verifies and the target stays
+// deterministic (a verified capture would spend its nonce).
+var fuzzWallTime = captureTime.Add(time.Hour)
+
 // FuzzPipeline feeds arbitrary query strings, bodies and Authorization
 // headers through the whole pipeline. Whatever arrives, the answer is not a
-// 5xx, and an error is a well-formed error body with a string Code.
+// 5xx, and an error is a well-formed error body with a string Code. With
+// sign set, the target signs the query's parameters itself (fresh nonce,
+// current time), so the fuzzer also reaches routing and the decode stage.
 func FuzzPipeline(f *testing.F) {
 	st := openStoreTB(f)
 	s := newRPCServer(st)
+	s.Auth.WallNow = func() time.Time { return fuzzWallTime }
 	for _, capture := range []string{
 		goV1(captureV1Modify, "ModifyPrepayInstanceSpec"), goV1(captureV1RunInstances, "RunInstances"),
 		captureTeaRPCRunInstances, capturePopCoreGet,
@@ -400,16 +412,21 @@ func FuzzPipeline(f *testing.F) {
 		method, rest, _ := strings.Cut(line, " ")
 		target, _, _ := strings.Cut(rest, " ")
 		_, query, _ := strings.Cut(target, "?")
-		f.Add(method == http.MethodPost, query, body, "")
+		f.Add(method == http.MethodPost, false, query, body, "")
 	}
-	f.Add(true, "RegionId=cn-hangzhou", "", "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,Signature=0a")
-	f.Add(false, encodeRFC3986(signV1("GET", map[string]string{"Action": "Typed", "Count": "1", "Disk.1.Size": "2", "InstanceIds": `["a"]`})), "", "")
-	f.Add(true, "Format=XML&Action=Typed", "Count=x&Count=y", "")
-	f.Add(true, "", "a=%zz&b=\xff", "")
-	f.Fuzz(func(t *testing.T, post bool, query, body, authz string) {
+	f.Add(true, false, "RegionId=cn-hangzhou", "", "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,Signature=0a")
+	f.Add(false, true, "Action=Typed&Count=1&Disk.1.Size=2&InstanceIds=%5B%22a%22%5D&When=2026-01-01T00:00Z", "", "")
+	f.Add(true, true, "Format=XML&Action=Typed&Flag=yes", "", "")
+	f.Add(true, false, "", "a=%zz&b=\xff", "")
+	f.Fuzz(func(t *testing.T, post, sign bool, query, body, authz string) {
 		method := http.MethodGet
 		if post {
 			method = http.MethodPost
+		}
+		if sign {
+			if q, ok := signFuzzQuery(method, query); ok {
+				query = q
+			}
 		}
 		req := &http.Request{
 			Method:     method,
@@ -422,27 +439,44 @@ func FuzzPipeline(f *testing.F) {
 			RemoteAddr: "127.0.0.1:50000",
 			Body:       io.NopCloser(strings.NewReader(body)),
 		}
-		req = req.WithContext(context.Background())
 		if post {
 			req.Header.Set("Content-Type", form)
 		}
 		if authz != "" {
 			req.Header.Set("Authorization", authz)
-			req.Header.Set("x-acs-date", "2026-11-25T19:04:25Z")
+			req.Header.Set("x-acs-date", fuzzWallTime.Format("2006-01-02T15:04:05Z"))
 			req.Header.Set("x-acs-signature-nonce", newNonce())
 			req.Header.Set("x-acs-action", "DescribeRegions")
 			req.Header.Set("x-acs-version", testVersion)
 		}
 		w := httptest.NewRecorder()
-		dbg := time.AfterFunc(5*time.Second, func() {
-			buf := make([]byte, 1<<22)
-			n := runtime.Stack(buf, true)
-			_ = os.WriteFile(fmt.Sprintf("/tmp/fuzzhang-%d.txt", os.Getpid()), append([]byte(fmt.Sprintf("%q %q %q %v\n", query, body, authz, post)), buf[:n]...), 0o644)
-		})
 		s.ServeHTTP(w, req)
-		dbg.Stop()
 		checkFuzzReply(t, w)
 	})
+}
+
+// signFuzzQuery decodes query as the server does and returns it re-encoded
+// with the common parameters and a valid signature; ok is false when the
+// query does not decode.
+func signFuzzQuery(method, query string) (string, bool) {
+	params := map[string]string{}
+	for _, pair := range strings.Split(query, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return "", false
+		}
+		params[k] = v
+	}
+	for _, k := range []string{"AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "Signature"} {
+		delete(params, k)
+	}
+	params["Timestamp"] = fuzzWallTime.Format("2006-01-02T15:04:05Z")
+	return encodeRFC3986(signV1(method, params)), true
 }
 
 func checkFuzzReply(t *testing.T, w *httptest.ResponseRecorder) {
@@ -494,4 +528,32 @@ func checkFuzzReply(t *testing.T, w *httptest.ResponseRecorder) {
 		}
 	}
 	t.Fatalf("code %s with HTTP %d is not in the catalog", code, w.Code)
+}
+
+// TestFuzzSigningReachesActions guards FuzzPipeline's sign mode: a query it
+// signs verifies, reaches the action and is decoded there.
+func TestFuzzSigningReachesActions(t *testing.T) {
+	t.Parallel()
+	s := newRPCServer(openStore(t))
+	s.Auth.WallNow = func() time.Time { return fuzzWallTime }
+	for query, code := range map[string]string{
+		"Action=Typed&Count=3":   "",
+		"Action=Typed&Count=abc": "InvalidParameter",
+		"Action=Typed&Flag=yes":  "InvalidParameter",
+	} {
+		signed, ok := signFuzzQuery(http.MethodGet, query)
+		if !ok {
+			t.Fatalf("%s did not sign", query)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/?"+signed, nil))
+		r := reply{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+		if code == "" {
+			if r.Status != http.StatusOK {
+				t.Errorf("%s: HTTP %d %s", query, r.Status, r.Body)
+			}
+			continue
+		}
+		wantDocumented(t, r, code)
+	}
 }

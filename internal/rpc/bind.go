@@ -82,6 +82,12 @@ func decodeField(params map[string]string, name string, fv reflect.Value, requir
 			if err := json.Unmarshal([]byte(raw), &list); err != nil {
 				return apierr.InvalidParameter.Newf("The parameter %q must be a JSON array of strings, like [\"a\",\"b\"].", name)
 			}
+			for _, s := range list {
+				// A \u0000 escape: refused as in any other parameter.
+				if strings.IndexByte(s, 0) >= 0 {
+					return apierr.InvalidParameter.Newf("The parameter %q contains a NUL character.", name)
+				}
+			}
 		} else {
 			for _, idx := range listIndexes(params, name, false) {
 				list = append(list, params[name+"."+strconv.Itoa(idx)])

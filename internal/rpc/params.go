@@ -38,8 +38,8 @@ type Request struct {
 
 // ParseRequest reads r into a Request. It returns InvalidParameter for a body
 // that cannot be read or parsed, a parameter given twice, a value that is not
-// UTF-8, or more parameters than the limit, and UnsupportedHTTPMethod for a
-// method other than GET or POST.
+// UTF-8 or holds a NUL, or more parameters than the limit, and
+// UnsupportedHTTPMethod for a method other than GET or POST.
 func ParseRequest(r *http.Request) (*Request, error) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, apierr.UnsupportedHTTPMethod.New()
@@ -98,7 +98,8 @@ func isForm(ct string) bool {
 }
 
 // addParams parses an application/x-www-form-urlencoded string into dst,
-// refusing duplicates, bad escapes, empty keys and values that are not UTF-8.
+// refusing duplicates, bad escapes, empty keys and keys or values that are
+// not UTF-8 or hold a NUL.
 func addParams(dst map[string]string, s string) error {
 	for s != "" {
 		var pair string
@@ -120,6 +121,10 @@ func addParams(dst map[string]string, s string) error {
 		}
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return apierr.InvalidParameter.Newf("The parameter %q is not valid UTF-8.", strings.ToValidUTF8(k, "?"))
+		}
+		// No parameter holds a NUL, and PostgreSQL refuses it in text.
+		if strings.IndexByte(k, 0) >= 0 || strings.IndexByte(v, 0) >= 0 {
+			return apierr.InvalidParameter.Newf("The parameter %q contains a NUL character.", k)
 		}
 		if len(v) > maxParamLength {
 			return apierr.InvalidParameter.Newf("The value of parameter %q is longer than %d bytes.", k, maxParamLength)

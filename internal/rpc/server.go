@@ -30,7 +30,7 @@ type Server struct {
 	Log      *slog.Logger
 	// Authorize decides whether a RAM user may call an action; nil allows
 	// every caller. Main-account keys are never passed to it.
-	Authorize func(ctx context.Context, c auth.Caller, a *Action, params map[string]string) error
+	Authorize func(ctx context.Context, q Authorization) error
 	// Observe, if set, is told the outcome of every request.
 	Observe func(action, code string, d time.Duration)
 
@@ -99,14 +99,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	now := s.Clock.Now()
 	if !caller.IsMainAccount() && s.Authorize != nil {
-		if err := s.Authorize(r.Context(), caller, a, req.Params); err != nil {
+		if err := s.Authorize(r.Context(), Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}); err != nil {
 			fail(err)
 			return
 		}
 	}
 	env := &Env{
-		RequestID: requestID, Caller: caller, Now: s.Clock.Now(),
+		RequestID: requestID, Caller: caller, Now: now,
 		Store: s.Store, Catalog: s.Catalog, Clock: s.Clock, Log: s.Log,
 	}
 	var body any

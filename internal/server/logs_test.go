@@ -39,8 +39,8 @@ func TestSecretsNotLogged(t *testing.T) {
 			}
 			acct := s.NewAccount(t, "logged", "100.00")
 			secrets := map[string]string{
-				"admin token":            token,
-				"new AccessKeySecret":    acct.AccessKeySecret,
+				"admin token":             token,
+				"new AccessKeySecret":     acct.AccessKeySecret,
 				"default AccessKeySecret": s.AccessKeySecret,
 			}
 

@@ -30,6 +30,7 @@ import (
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/jobs"
 	"github.com/ecsd/ecsd/internal/money"
+	"github.com/ecsd/ecsd/internal/ram"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
 )
@@ -56,6 +57,8 @@ type Config struct {
 	DefaultAccessKeyID     string
 	DefaultAccessKeySecret string
 	Throttle               rpc.ThrottleConfig
+	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
+	RAMMode string
 	Log                    *slog.Logger
 	// Out receives what is printed once on first start (the default
 	// account's AccessKey, the generated admin token). Never the log.
@@ -75,6 +78,7 @@ type Server struct {
 	DefaultAccount *account.Created
 
 	ECS *ecs.Service
+	RAM *ram.Authorizer
 
 	cfg     Config
 	runner  *jobs.Runner
@@ -149,6 +153,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.startTimers()
 	s.handler = s.routes()
+	// The http.Server exists before Serve, so that a Shutdown that comes
+	// first (a signal at start-up) makes a later Serve return at once, and
+	// Serve and Shutdown never race on the field.
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn),
+	}
 	ok = true
 	return s, nil
 }
@@ -305,7 +319,14 @@ func (s *Server) routes() http.Handler {
 			latency.WithLabelValues(action).Observe(d.Seconds())
 		},
 	}
+	mode := s.cfg.RAMMode
+	if mode == "" {
+		mode = ram.ModeEnforce
+	}
+	s.RAM = &ram.Authorizer{Store: s.Store, Mode: mode, Log: s.cfg.Log}
+	rpcServer.Authorize = s.RAM.Authorize
 	rpcServer.Register(ecs.NewProduct(s.ECS))
+	rpcServer.Register(ram.NewProduct())
 	rpcServer.Register(bss.NewProduct(s.ECS))
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
@@ -334,13 +355,6 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.http = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
-	}
 	err := s.http.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
