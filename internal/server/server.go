@@ -59,7 +59,7 @@ type Config struct {
 	Throttle               rpc.ThrottleConfig
 	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
 	RAMMode string
-	Log                    *slog.Logger
+	Log     *slog.Logger
 	// Out receives what is printed once on first start (the default
 	// account's AccessKey, the generated admin token). Never the log.
 	Out io.Writer
