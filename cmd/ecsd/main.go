@@ -38,20 +38,21 @@ func (f storeFlags) dsn() string {
 
 type serveCmd struct {
 	storeFlags
-	Addr            string        `default:"127.0.0.1:8780" env:"ECSD_ADDR" help:"Address to listen on."`
-	Catalog         string        `env:"ECSD_CATALOG" type:"existingfile" help:"Catalog JSON file replacing the embedded one (see 'ecsd catalog dump')."`
-	Clock           string        `default:"real" enum:"real,manual" env:"ECSD_CLOCK" help:"Domain clock: real, or manual (moved only through the admin API)."`
-	ClockStart      string        `env:"ECSD_CLOCK_START" help:"Start time of the manual clock (RFC 3339); default now."`
-	ChangeDelay     time.Duration `default:"5s" env:"ECSD_CHANGE_DELAY" help:"How long an accepted spec change takes to apply."`
-	TransitionDelay time.Duration `default:"2s" env:"ECSD_TRANSITION_DELAY" help:"How long Starting and Stopping last."`
-	UnpaidOrderTTL  time.Duration `default:"24h" env:"ECSD_UNPAID_ORDER_TTL" help:"How long an Unpaid order waits for payment before it is cancelled."`
-	ClientTokenTTL  time.Duration `default:"24h" env:"ECSD_CLIENT_TOKEN_TTL" help:"How long a ClientToken is remembered."`
-	VCPUQuota       int           `default:"2000" env:"ECSD_VCPU_QUOTA" help:"Default vCPUs per account and region (accounts can get their own through the admin API)."`
-	AdminToken      string        `env:"ECSD_ADMIN_TOKEN" help:"Bearer token of the admin API; default: generated on first start and kept in the store."`
-	ThrottleAction  float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
-	ThrottleUser    float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
-	RAMMode         string        `default:"enforce" enum:"enforce,log" env:"ECSD_RAM_MODE" help:"RAM authorization: enforce, or log denials and let the call through."`
-	LogLevel        string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
+	Addr              string        `default:"127.0.0.1:8780" env:"ECSD_ADDR" help:"Address to listen on."`
+	Catalog           string        `env:"ECSD_CATALOG" type:"existingfile" help:"Catalog JSON file replacing the embedded one (see 'ecsd catalog dump')."`
+	Clock             string        `default:"real" enum:"real,manual" env:"ECSD_CLOCK" help:"Domain clock: real, or manual (moved only through the admin API)."`
+	ClockStart        string        `env:"ECSD_CLOCK_START" help:"Start time of the manual clock (RFC 3339); default now."`
+	ChangeDelay       time.Duration `default:"5s" env:"ECSD_CHANGE_DELAY" help:"How long an accepted spec change takes to apply."`
+	TransitionDelay   time.Duration `default:"2s" env:"ECSD_TRANSITION_DELAY" help:"How long Starting and Stopping last."`
+	UnpaidOrderTTL    time.Duration `default:"24h" env:"ECSD_UNPAID_ORDER_TTL" help:"How long an Unpaid order waits for payment before it is cancelled."`
+	ClientTokenTTL    time.Duration `default:"24h" env:"ECSD_CLIENT_TOKEN_TTL" help:"How long a ClientToken is remembered."`
+	MinChangeInterval time.Duration `default:"0s" env:"ECSD_MIN_CHANGE_INTERVAL" help:"Least time between two spec changes of an instance (the user guide's 5m; 0: no limit); closer: Throttling (403)."`
+	VCPUQuota         int           `default:"2000" env:"ECSD_VCPU_QUOTA" help:"Default vCPUs per account and region (accounts can get their own through the admin API)."`
+	AdminToken        string        `env:"ECSD_ADMIN_TOKEN" help:"Bearer token of the admin API; default: generated on first start and kept in the store."`
+	ThrottleAction    float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
+	ThrottleUser      float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
+	RAMMode           string        `default:"enforce" enum:"enforce,log" env:"ECSD_RAM_MODE" help:"RAM authorization: enforce, or log denials and let the call through."`
+	LogLevel          string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
 }
 
 func (c *serveCmd) Run() error {
@@ -63,6 +64,7 @@ func (c *serveCmd) Run() error {
 		CatalogFile: c.Catalog, Clock: c.Clock,
 		ChangeDelay: c.ChangeDelay, TransitionDelay: c.TransitionDelay,
 		UnpaidOrderTTL: c.UnpaidOrderTTL, ClientTokenTTL: c.ClientTokenTTL, VCPUQuota: c.VCPUQuota,
+		MinChangeInterval:      c.MinChangeInterval,
 		AdminToken:             c.AdminToken,
 		DefaultAccessKeyID:     os.Getenv("ECSD_DEFAULT_ACCESS_KEY_ID"),
 		DefaultAccessKeySecret: os.Getenv("ECSD_DEFAULT_ACCESS_KEY_SECRET"),

@@ -36,6 +36,9 @@ type API struct {
 	// AfterClockMove runs the work due by the new time before the clock
 	// call returns (ARCHITECTURE.md §7).
 	AfterClockMove func(ctx context.Context) error
+	// FaultsInjected is told when a fault is added, so the pipeline starts
+	// looking for faults at once.
+	FaultsInjected func()
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -49,6 +52,8 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("PUT /_ecsd/v1/stock", a.putStock)
 	mux.HandleFunc("GET /_ecsd/v1/stock", a.getStock)
 	mux.HandleFunc("POST /_ecsd/v1/orders/{OrderId}/pay", a.payOrder)
+	mux.HandleFunc("PATCH /_ecsd/v1/instances/{InstanceId}", a.patchInstance)
+	mux.HandleFunc("POST /_ecsd/v1/faults", a.addFault)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
 	mux.HandleFunc("POST /_ecsd/v1/clock", a.moveClock)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
@@ -78,10 +83,13 @@ type Account struct {
 	CreatedAt      string
 	AccessKeys     []AccessKey
 	// Flags that real accounts carry.
-	OverduePayment  bool
-	NoBillingMethod bool
-	RestrictedTypes []string
-	VCPUQuota       map[string]int
+	OverduePayment    bool
+	NoBillingMethod   bool
+	RestrictedTypes   []string
+	VCPUQuota         map[string]int
+	DowngradeQuota    int
+	RefundVCPUQuota   int
+	DiskCapacityQuota map[string]int
 }
 
 // AccessKey is the admin view of a key (never its secret).
@@ -104,6 +112,7 @@ func (a *API) accountView(ctx context.Context, q store.Q, acc *store.Account) (*
 		AccessKeys:     []AccessKey{},
 		OverduePayment: acc.Flags.OverduePayment, NoBillingMethod: acc.Flags.NoBillingMethod,
 		RestrictedTypes: acc.Flags.RestrictedTypes, VCPUQuota: acc.Flags.VCPUQuota,
+		DowngradeQuota: acc.Flags.DowngradeQuota, RefundVCPUQuota: acc.Flags.RefundVCPUQuota, DiskCapacityQuota: acc.Flags.DiskCapacityQuota,
 	}
 	for _, k := range keys {
 		v.AccessKeys = append(v.AccessKeys, AccessKey{AccessKeyId: k.ID, UserName: k.UserName, Status: k.Status})
@@ -171,11 +180,14 @@ func (a *API) writeAccount(w http.ResponseWriter, r *http.Request, acc *store.Ac
 
 func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name            *string
-		OverduePayment  *bool
-		NoBillingMethod *bool
-		RestrictedTypes *[]string
-		VCPUQuota       *map[string]int
+		Name              *string
+		OverduePayment    *bool
+		NoBillingMethod   *bool
+		RestrictedTypes   *[]string
+		VCPUQuota         *map[string]int
+		DowngradeQuota    *int
+		RefundVCPUQuota   *int
+		DiskCapacityQuota *map[string]int
 	}
 	if err := decode(r, &in); err != nil {
 		writeError(w, err)
@@ -218,6 +230,21 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			f.VCPUQuota = *in.VCPUQuota
+		}
+		if in.DowngradeQuota != nil {
+			if *in.DowngradeQuota < 0 {
+				return apierr.InvalidParameter.Newf("DowngradeQuota must not be negative.")
+			}
+			f.DowngradeQuota = *in.DowngradeQuota
+		}
+		if in.RefundVCPUQuota != nil {
+			if *in.RefundVCPUQuota < 0 {
+				return apierr.InvalidParameter.Newf("RefundVCPUQuota must not be negative.")
+			}
+			f.RefundVCPUQuota = *in.RefundVCPUQuota
+		}
+		if in.DiskCapacityQuota != nil {
+			f.DiskCapacityQuota = *in.DiskCapacityQuota
 		}
 		if err := tx.AccountSetFlags(r.Context(), id, f); err != nil {
 			return err
@@ -452,4 +479,116 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, err error) {
 	e := apierr.As(err)
 	writeJSON(w, e.Def.Status, map[string]string{"RequestId": rpc.NewRequestID(), "Code": e.Def.Code, "Message": e.Message})
+}
+
+// Instance is the admin view of an instance's flags from other products.
+type Instance struct {
+	InstanceId string
+	store.InstanceFlags
+	LockReason string
+}
+
+func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		EipAddress                *string
+		StarterPackage            *bool
+		RenewDowngradePlanned     *bool
+		VpcAdvancedNetworkFeature *bool
+		SystemDiskDetached        *bool
+		SystemDiskMissing         *bool
+		NoPurchaseRecord          *bool
+		ImageNotAuthorized        *bool
+		LockReason                *string
+	}
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	id := r.PathValue("InstanceId")
+	var out Instance
+	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+		inst, err := tx.InstanceGetByID(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return apierr.InvalidInstanceIdNotFound.New()
+		}
+		if err != nil {
+			return err
+		}
+		f, lock := inst.Flags, inst.LockReason
+		setStr := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		setBool := func(dst *bool, v *bool) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		setStr(&f.EipAddress, in.EipAddress)
+		setBool(&f.StarterPackage, in.StarterPackage)
+		setBool(&f.RenewDowngradePlanned, in.RenewDowngradePlanned)
+		setBool(&f.VpcAdvancedNetworkFeature, in.VpcAdvancedNetworkFeature)
+		setBool(&f.SystemDiskDetached, in.SystemDiskDetached)
+		setBool(&f.SystemDiskMissing, in.SystemDiskMissing)
+		setBool(&f.NoPurchaseRecord, in.NoPurchaseRecord)
+		setBool(&f.ImageNotAuthorized, in.ImageNotAuthorized)
+		setStr(&lock, in.LockReason)
+		switch lock {
+		case "", "financial", "security", "Recycling", "dedicatedhostfinancial", "refunded":
+		default:
+			return apierr.InvalidParameter.Newf("LockReason must be empty or one of financial, security, Recycling, dedicatedhostfinancial, refunded.")
+		}
+		out = Instance{InstanceId: id, InstanceFlags: f, LockReason: lock}
+		return tx.InstanceSetFlags(r.Context(), id, f, lock)
+	})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Fault is an injected failure: the next Count calls of Action (by
+// AccountId, or by anyone) fail with Code (and Status, when the code has
+// several).
+type Fault struct {
+	Action    string
+	Code      string
+	Status    int `json:",omitempty"`
+	Count     int
+	AccountId string `json:",omitempty"`
+}
+
+func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
+	var in Fault
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	if in.Count == 0 {
+		in.Count = 1
+	}
+	d, ok := apierr.Lookup(in.Code, in.Status)
+	switch {
+	case in.Action == "":
+		writeError(w, apierr.MissingParameter.New("Action"))
+		return
+	case !ok:
+		writeError(w, apierr.InvalidParameter.Newf("Code %q (status %d) is not in the error catalog.", in.Code, in.Status))
+		return
+	case in.Count < 1 || in.Count > 10000:
+		writeError(w, apierr.InvalidParameter.Newf("Count must be 1 to 10000."))
+		return
+	}
+	in.Status = d.Status
+	err := a.Store.FaultInsert(r.Context(), &store.Fault{Action: in.Action, AccountID: in.AccountId, Code: d.Code, Status: d.Status, Remaining: in.Count, CreatedAt: a.Clock.Now()})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if a.FaultsInjected != nil {
+		a.FaultsInjected()
+	}
+	writeJSON(w, http.StatusOK, in)
 }

@@ -124,3 +124,17 @@ func render(tmpl string, args []any) string {
 	}
 	return out
 }
+
+// Lookup finds the row of a code; with several statuses, status picks one
+// (0 takes the first).
+func Lookup(code string, status int) (*Def, bool) {
+	var found *Def
+	for _, d := range all {
+		if d.Code == code && (status == 0 || d.Status == status) {
+			if found == nil || d.Status < found.Status {
+				found = d
+			}
+		}
+	}
+	return found, found != nil
+}

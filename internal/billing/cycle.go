@@ -51,3 +51,10 @@ func addMonthsClamped(t time.Time, n int) time.Time {
 	}
 	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, t.Location())
 }
+
+// MonthStart is the first instant of the calendar month of t in UTC+8, when
+// monthly quotas (downgrades, refunded vCPUs) reset.
+func MonthStart(t time.Time) time.Time {
+	l := t.In(billingZone)
+	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, billingZone).UTC()
+}

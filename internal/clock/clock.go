@@ -41,6 +41,11 @@ type Manual struct {
 	st   Settings
 	mu   sync.Mutex
 	last time.Time // the last value read, used if the store cannot be read
+	// move serializes Set and Advance in this process, so that concurrent
+	// advances add up instead of overwriting each other's read-then-write.
+	// (Replicas sharing a store still race: that needs a compare-and-set
+	// in the store.)
+	move sync.Mutex
 }
 
 // NewManual starts a manual clock at start, unless the store already holds a
@@ -84,6 +89,12 @@ func (m *Manual) read(ctx context.Context) (time.Time, error) {
 
 // Set moves the clock to t (backwards too).
 func (m *Manual) Set(ctx context.Context, t time.Time) error {
+	m.move.Lock()
+	defer m.move.Unlock()
+	return m.set(ctx, t)
+}
+
+func (m *Manual) set(ctx context.Context, t time.Time) error {
 	if err := m.st.SettingPut(ctx, settingName, format(t)); err != nil {
 		return err
 	}
@@ -98,12 +109,14 @@ func (m *Manual) Advance(ctx context.Context, d time.Duration) (time.Time, error
 	if d < 0 {
 		return time.Time{}, errors.New("clock: cannot advance by a negative duration")
 	}
+	m.move.Lock()
+	defer m.move.Unlock()
 	now, err := m.read(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
 	t := now.Add(d)
-	return t, m.Set(ctx, t)
+	return t, m.set(ctx, t)
 }
 
 func format(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

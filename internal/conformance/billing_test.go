@@ -129,6 +129,10 @@ func TestSubscriptionClock(t *testing.T) {
 		lcSetClock(t, s, "2026-01-31T16:00:00Z")
 		next := buy(rich)
 		week := lcCheckPurchase(t, "a week", rich.mustRun(t, lcZone(zone), lcPrePaid(1, "Week")), "70.00", 1)[0]
+		// A weekly subscription that renews itself renews by weeks.
+		weekly := lcAccount(t, s, "weekly", "10000.00", "0.00")
+		weeklyID := lcCheckPurchase(t, "a week, AutoRenew", weekly.mustRun(t, lcZone(zone), lcPrePaid(1, "Week"), lcAutoRenew,
+			func(r *ecs.RunInstancesRequest) { r.AutoRenewPeriod = requests.NewInteger(1) }), "70.00", 1)[0]
 		rich.wantBalance(t, "8430.00", "0.00")
 		rich.waitStatus(t, "Running", last, next, week)
 		expires(rich, last, "2026-02-28T16:00Z")
@@ -233,6 +237,20 @@ func TestSubscriptionClock(t *testing.T) {
 		if autoRenews != 1 {
 			t.Errorf("%d Renew orders for the auto-renewed instance, want 1", autoRenews)
 		}
+		// The weekly AutoRenew instance renewed on Feb 8, 15 and 22, a week
+		// and 70.00 each time.
+		if st := weekly.one(t, weeklyID); st.Status != "Running" || st.ExpiredTime != "2026-03-01T16:00Z" {
+			t.Errorf("weekly AutoRenew: %s ExpiredTime %q, want Running until 2026-03-01T16:00Z", st.Status, st.ExpiredTime)
+		}
+		weekly.wantBalance(t, "9720.00", "0.00")
+		if renews := weekly.orders(t, since, func(r *bssopenapi.QueryOrdersRequest) { r.OrderType = "Renew" }); len(renews) != 3 ||
+			renews[0].PretaxAmount != "70.00" {
+			var amounts []string
+			for _, o := range renews {
+				amounts = append(amounts, o.PretaxAmount+" "+o.Config)
+			}
+			t.Errorf("weekly AutoRenew: %d Renew orders %v, want 3 of 70.00", len(renews), amounts)
+		}
 		// AutoRenew without the balance: expired, nothing charged.
 		if st := poor.one(t, broke).Status; st != "Stopped" {
 			t.Errorf("AutoRenew without balance: %s is %s, want Stopped", broke, st)
@@ -252,6 +270,14 @@ func TestSubscriptionClock(t *testing.T) {
 		lcWantV1(t, "start an expired instance (AutoRenew, no balance)", start(poor, broke), "InstanceExpired", 403)
 		_, err = rich.v2.StartInstance(&ecs2.StartInstanceRequest{InstanceId: dara.String(last)})
 		lcWantV2(t, "start an expired instance", err, "InstanceExpired", 403)
+		sr := ecs.CreateStopInstanceRequest()
+		sr.InstanceId = plain
+		_, err = rich.v1.StopInstance(sr)
+		lcWantV1(t, "stop an expired instance", err, "InstanceExpiredOrInArrears", 403)
+		rb := ecs.CreateRebootInstanceRequest()
+		rb.InstanceId = plain
+		_, err = rich.v1.RebootInstance(rb)
+		lcWantV1(t, "reboot an expired instance", err, "InstanceExpiredOrInArrears", 403)
 
 		// An expired instance can be deleted; its stock comes back.
 		before := lcStock(t, s, zone, typ)
@@ -288,6 +314,25 @@ func TestSubscriptionClock(t *testing.T) {
 		lcSetClock(t, s, "2026-03-01T16:00:00Z")
 		if st := rich.one(t, next).Status; st != "Stopped" {
 			t.Errorf("at its end %s is %s, want Stopped", next, st)
+		}
+
+		// Renewing an instance that expired more than a period ago buys
+		// time from now on: its ExpiredTime is in the future, and once
+		// started it stays Running.
+		lcSetClock(t, s, "2026-05-01T00:00:00Z")
+		if _, err := rich.renew(last, 1, ""); err != nil {
+			t.Fatalf("renew an instance expired two months ago: %v", err)
+		}
+		if end := lcParseMinute(t, rich.one(t, last).ExpiredTime); !end.After(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("renewed on 2026-05-01 for a month, ExpiredTime %s is in the past", end.Format(time.RFC3339))
+		}
+		if err := start(rich, last); err != nil {
+			t.Errorf("start the renewed instance: %v", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		lcAdvance(t, s, "1m")
+		if st := rich.one(t, last).Status; st != "Running" && st != "Starting" {
+			t.Errorf("renewed and started, %s is %s a minute later", last, st)
 		}
 	})
 }
@@ -340,6 +385,18 @@ func TestClientToken(t *testing.T) {
 				t.Errorf("64-character token: %v then %v", long.InstanceIdSets.InstanceIdSet, longAgain.InstanceIdSets.InstanceIdSet)
 			}
 			a.wantBalance(t, "9400.00", "0.00")
+			// A request that failed kept nothing, its token included: the
+			// same request succeeds once it can.
+			poor := lcAccount(t, s, "token-poor", "100.00", "0.00")
+			_, err = poor.run(lcZone(zone), lcPrePaid(1, "Month"), token("retry-me"))
+			lcWantV1(t, "token: beyond the balance", err, "InsufficientBalance", 403)
+			if st := s.Admin(t, "POST", "/_ecsd/v1/accounts/"+poor.ID+"/balance", map[string]string{"Amount": "200.00"}, nil); st != 200 {
+				t.Fatalf("top up: HTTP %d", st)
+			}
+			if _, err := poor.run(lcZone(zone), lcPrePaid(1, "Month"), token("retry-me")); err != nil {
+				t.Errorf("retry of a failed request with its token: %v", err)
+			}
+			poor.wantBalance(t, "0.00", "0.00")
 			// Another account's token space is its own.
 			b := lcAccount(t, s, "token-b", "1000.00", "0.00")
 			other := b.mustRun(t, lcZone(zone), lcPrePaid(1, "Month"), token("run-token-1"))
@@ -411,10 +468,11 @@ func TestClientToken(t *testing.T) {
 			answers := make([]*ecs.RunInstancesResponse, n)
 			errs := make([]error, n)
 			for k := range n {
+				buyer := a.fork(t)
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					answers[k], errs[k] = a.run(lcZone(zone), lcPrePaid(1, "Month"), lcAmount(2), func(r *ecs.RunInstancesRequest) { r.ClientToken = "one-token-for-all" })
+					answers[k], errs[k] = buyer.run(lcZone(zone), lcPrePaid(1, "Month"), lcAmount(2), func(r *ecs.RunInstancesRequest) { r.ClientToken = "one-token-for-all" })
 				}()
 			}
 			wg.Wait()

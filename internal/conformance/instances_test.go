@@ -42,11 +42,21 @@ var (
 
 // lcActor is one account of a test with its three clients.
 type lcActor struct {
-	s   *ecsdtest.Server
-	ID  string
-	v1  *ecs.Client
-	v2  *ecs2.Client
-	bss *bssopenapi.Client
+	s           *ecsdtest.Server
+	ID          string
+	keyID, secr string
+	v1          *ecs.Client
+	v2          *ecs2.Client
+	bss         *bssopenapi.Client
+}
+
+// fork returns the actor with a Go SDK v1 client of its own: the v1 client
+// is not safe for concurrent use (it writes its timeout on every call).
+func (a *lcActor) fork(t *testing.T) *lcActor {
+	t.Helper()
+	c := *a
+	c.v1 = a.s.SDKv1(t, a.keyID, a.secr)
+	return &c
 }
 
 // lcAccount creates an account with a cash and a voucher balance.
@@ -58,7 +68,7 @@ func lcAccount(t *testing.T, s *ecsdtest.Server, name, cash, voucher string) *lc
 		t.Fatalf("create account %s: HTTP %d", name, st)
 	}
 	return &lcActor{
-		s: s, ID: a.AccountId,
+		s: s, ID: a.AccountId, keyID: a.AccessKeyId, secr: a.AccessKeySecret,
 		v1:  s.SDKv1(t, a.AccessKeyId, a.AccessKeySecret),
 		v2:  s.SDKv2(t, a.AccessKeyId, a.AccessKeySecret),
 		bss: lcBSSClient(t, s, a.AccessKeyId, a.AccessKeySecret),
@@ -584,6 +594,14 @@ func TestRunInstances(t *testing.T) {
 			}
 			_, err = quota.run(lcZone("cn-hangzhou-h"))
 			lcWantV1(t, "2 more vCPUs with the quota used", err, "QuotaExceed.ElasticQuota", 403)
+			// Partial creation never takes an account past its quota: with
+			// room for 2 ecs.g6.large, Amount 3 MinAmount 1 makes at most 2.
+			quota4 := lcAccount(t, s, "quota4", "10000.00", "0.00")
+			quota4.patch(t, map[string]any{"VCPUQuota": map[string]int{"cn-hangzhou": 4}})
+			_, err = quota4.run(lcZone("cn-hangzhou-h"), lcAmount(3), func(r *ecs.RunInstancesRequest) { r.MinAmount = requests.NewInteger(1) })
+			if n := quota4.count(t, nil); n*2 > 4 {
+				t.Errorf("Amount 3 MinAmount 1 with a quota of 4 vCPUs made %d ecs.g6.large (%d vCPUs), err %v", n, n*2, err)
+			}
 			// Another region has its own (default) quota.
 			if _, err := quota.run(func(r *ecs.RunInstancesRequest) { r.RegionId = "cn-shanghai" }); err != nil {
 				t.Errorf("cn-shanghai with the cn-hangzhou quota used: %v", err)

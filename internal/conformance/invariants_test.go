@@ -68,7 +68,7 @@ func TestConcurrentPurchasesInvariants(t *testing.T) {
 		const zone, typ, capacity = "cn-hangzhou-h", "ecs.g6.large", 40
 		const workers, perWorker = 16, 5
 		lcSetStock(t, s, zone, typ, capacity)
-		initial := []string{"1500.00", "900.00", "600.00", "100000.00"}
+		initial := []string{"1500.00", "900.00", "200.00", "100000.00"}
 		accounts := make([]*lcActor, len(initial))
 		for k, b := range initial {
 			accounts[k] = lcAccount(t, s, fmt.Sprintf("buyer-%d", k), b, "0.00")
@@ -86,10 +86,11 @@ func TestConcurrentPurchasesInvariants(t *testing.T) {
 		failures := map[string]int{}
 		var wg sync.WaitGroup
 		for w := range workers {
+			acc := w % len(accounts)
+			buyer := accounts[acc].fork(t)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				acc := w % len(accounts)
 				for k := range perWorker {
 					amount := 1 + (w+k)%3
 					prepaid := (w+k)%2 == 0
@@ -97,7 +98,7 @@ func TestConcurrentPurchasesInvariants(t *testing.T) {
 					if prepaid {
 						opts = append(opts, lcPrePaid(1, "Month"))
 					}
-					resp, err := accounts[acc].run(opts...)
+					resp, err := buyer.run(opts...)
 					mu.Lock()
 					if err != nil {
 						var se *sdkerrors.ServerError
@@ -170,6 +171,42 @@ func TestConcurrentPurchasesInvariants(t *testing.T) {
 			if len(orders) != paidOrders || paid != spent {
 				t.Errorf("account %d: %d orders paying %s, want %d paying %s", k, len(orders), paid, paidOrders, spent)
 			}
+		}
+	})
+}
+
+// TestConcurrentQuota has 8 goroutines of one account buy at once against
+// a regional vCPU quota that fits 2 instances: the quota holds.
+func TestConcurrentQuota(t *testing.T) {
+	t.Parallel()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		a := lcAccount(t, s, "quota", "10000.00", "0.00")
+		a.patch(t, map[string]any{"VCPUQuota": map[string]int{"cn-hangzhou": 4}})
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for k := range n {
+			buyer := a.fork(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[k] = buyer.run(lcZone("cn-hangzhou-i"))
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			var se *sdkerrors.ServerError
+			switch {
+			case err == nil:
+				ok++
+			case errors.As(err, &se) && se.ErrorCode() == "QuotaExceed.ElasticQuota":
+			default:
+				t.Errorf("purchase failed with %v", err)
+			}
+		}
+		if c := a.count(t, nil); c > 2 || c != ok {
+			t.Errorf("%d purchases succeeded and %d instances (%d vCPUs) exist with a quota of 4 vCPUs", ok, c, 2*c)
 		}
 	})
 }

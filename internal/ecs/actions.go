@@ -26,6 +26,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
 			{Name: "DescribeRenewalPrice", RAM: "ecs:DescribeRenewalPrice", Handle: rpc.Bind(s.describeRenewalPrice), Resources: instanceARN("ResourceId")},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
+			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
 			{Name: "RenewInstance", RAM: "ecs:RenewInstance", Handle: rpc.Bind(s.renewInstance), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RunInstances", RAM: "ecs:RunInstances", Handle: rpc.Bind(s.runInstances), Write: true, Idempotent: true, Resources: anyInstance},

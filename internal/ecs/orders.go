@@ -40,6 +40,8 @@ func (s *Service) fulfil(ctx context.Context, tx *store.Tx, o *store.Order) erro
 				return err
 			}
 		}
+	case store.OrderUpgrade, store.OrderTempUpgrade, store.OrderDowngrade:
+		return s.fulfilChange(ctx, tx, o)
 	}
 	return nil
 }
@@ -107,9 +109,14 @@ func (s *Service) cancelOrder(ctx context.Context, tx *store.Tx, o *store.Order)
 	if err := tx.TimerCancel(ctx, timerUnpaidOrder, o.ID); err != nil {
 		return err
 	}
-	if o.Type == store.OrderNew {
-		for _, id := range o.InstanceIDs {
+	for _, id := range o.InstanceIDs {
+		switch o.Type {
+		case store.OrderNew:
 			if err := s.release(ctx, tx, id); err != nil && err != store.ErrNotFound {
+				return err
+			}
+		case store.OrderUpgrade, store.OrderTempUpgrade:
+			if err := tx.InstanceReleaseChange(ctx, id, o.ID); err != nil {
 				return err
 			}
 		}

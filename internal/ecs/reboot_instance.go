@@ -39,5 +39,9 @@ func (s *Service) rebootInstance(ctx context.Context, env *rpc.Env, req *RebootI
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
+	// A restart applies the online changes made since the last one.
+	if err := env.Tx.InstanceResetOnlineChanges(ctx, inst.ID); err != nil {
+		return nil, err
+	}
 	return &RebootInstanceResponse{}, s.transition(ctx, env, inst, store.StatusRunning, store.StatusStarting, store.StatusRunning)
 }

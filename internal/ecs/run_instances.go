@@ -277,8 +277,9 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidParameter.Newf("The specified parameter CpuOptions.NestedVirtualization %q is not valid; use Enabled or Disabled.", req.CpuOptions.NestedVirtualization)
 	}
 
-	// The account.
-	acc, err := env.Q().AccountGetByID(ctx, env.Caller.AccountID)
+	// The account. Its row stays locked to the end of the transaction, so
+	// that concurrent purchases check the vCPU quota one after the other.
+	acc, err := env.Tx.AccountLock(ctx, env.Caller.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +292,15 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if slices.Contains(acc.Flags.RestrictedTypes, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeValueUnauthorized.Newf("The specified InstanceType %s is not authorized for this account.", typ.InstanceTypeId)
 	}
+	// At least MinAmount must fit in the regional vCPU quota; partial
+	// creation never goes past it.
 	if err := s.checkVCPUQuota(ctx, env, acc, p.region.RegionId, typ.CpuCoreCount*p.minAmount); err != nil {
 		return nil, err
+	}
+	if room, err := s.vcpuRoom(ctx, env, acc, p.region.RegionId); err != nil {
+		return nil, err
+	} else if room >= 0 {
+		p.amount = min(p.amount, room/typ.CpuCoreCount)
 	}
 	return p, nil
 }
@@ -461,16 +469,29 @@ func checkNetworkLimits(t *catalog.InstanceType, enis, secIPs, ipv6, queues, tot
 // checkVCPUQuota checks that adding vcpus keeps the account within its
 // regional vCPU quota (QuotaExceed.ElasticQuota).
 func (s *Service) checkVCPUQuota(ctx context.Context, env *rpc.Env, acc *store.Account, regionID string, vcpus int) error {
+	room, err := s.vcpuRoom(ctx, env, acc, regionID)
+	if err != nil {
+		return err
+	}
+	if room >= 0 && vcpus > room {
+		return apierr.QuotaExceedElasticQuota.Newf("No additional quota is available for the specified ECS instance type: %d more vCPUs were asked for in %s and the quota leaves %d.", vcpus, regionID, room)
+	}
+	return nil
+}
+
+// vcpuRoom is how many more vCPUs the account may run in the region, or -1
+// without a limit.
+func (s *Service) vcpuRoom(ctx context.Context, env *rpc.Env, acc *store.Account, regionID string) (int, error) {
 	quota, ok := acc.Flags.VCPUQuota[regionID]
 	if !ok {
 		quota = s.DefaultVCPUQuota
 	}
 	if quota <= 0 {
-		return nil
+		return -1, nil
 	}
 	types, err := env.Q().InstanceTypesInRegion(ctx, acc.ID, regionID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	used := 0
 	for _, t := range types {
@@ -478,10 +499,7 @@ func (s *Service) checkVCPUQuota(ctx context.Context, env *rpc.Env, acc *store.A
 			used += ct.CpuCoreCount
 		}
 	}
-	if used+vcpus > quota {
-		return apierr.QuotaExceedElasticQuota.Newf("No additional quota is available for the specified ECS instance type: %d of %d vCPUs are in use in %s and %d more were asked for.", used, quota, regionID, vcpus)
-	}
-	return nil
+	return max(quota-used, 0), nil
 }
 
 // purchaseResult is what a purchase made.
@@ -551,7 +569,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 		}
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
-			inst.AutoRenew, inst.AutoRenewPeriod = p.renewN > 0, p.renewN
+			inst.AutoRenew, inst.AutoRenewPeriod, inst.AutoRenewUnit = p.renewN > 0, p.renewN, string(p.unit)
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err

@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -38,6 +40,9 @@ type Service struct {
 	// DefaultVCPUQuota is the vCPUs an account may run per region when its
 	// flags set no quota for the region.
 	DefaultVCPUQuota int
+	// MinChangeInterval is the least time between two spec changes of an
+	// instance (the user guide's five minutes); 0 turns the rule off.
+	MinChangeInterval time.Duration
 }
 
 // after schedules a job at a wall-clock delay from now. Delays of
@@ -156,4 +161,16 @@ func privateIP(r *catalog.Region, zoneID string) string {
 	_, _ = rand.Read(b[:])
 	host := 2 + int(binary.BigEndian.Uint16(b[:]))%250
 	return fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// configInt reads an integer field of an order's JSON config (0 if absent).
+func configInt(config, field string) int {
+	var m map[string]any
+	if json.Unmarshal([]byte(config), &m) != nil {
+		return 0
+	}
+	f, _ := m[field].(float64)
+	return int(f)
 }

@@ -42,5 +42,9 @@ func (s *Service) startInstance(ctx context.Context, env *rpc.Env, req *StartIns
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
+	// A start applies the online changes made since the last one.
+	if err := env.Tx.InstanceResetOnlineChanges(ctx, inst.ID); err != nil {
+		return nil, err
+	}
 	return &StartInstanceResponse{}, s.transition(ctx, env, inst, store.StatusStopped, store.StatusStarting, store.StatusRunning)
 }

@@ -12,8 +12,10 @@ import (
 
 // Timer kinds: deadlines of the domain clock.
 const (
-	timerExpiry      = "instance_expiry"
-	timerUnpaidOrder = "unpaid_order_expiry"
+	timerExpiry        = "instance_expiry"
+	timerUnpaidOrder   = "unpaid_order_expiry"
+	timerReboot        = "instance_reboot"
+	timerElasticRevert = "elastic_upgrade_revert"
 )
 
 // RunDueTimers does every piece of timed work due at or before now, in due
@@ -52,6 +54,10 @@ func (s *Service) runTimer(ctx context.Context, tx *store.Tx, t *store.Timer) er
 	switch t.Kind {
 	case timerExpiry:
 		return s.expire(ctx, tx, t.Subject, t.DueAt)
+	case timerReboot:
+		return s.reboot(ctx, tx, t.Subject, t.DueAt)
+	case timerElasticRevert:
+		return s.revertElastic(ctx, tx, t.Subject, t.DueAt)
 	case timerUnpaidOrder:
 		o, err := tx.OrderGetByID(ctx, t.Subject)
 		if err != nil || o.PaymentStatus != store.PaymentUnpaid {
@@ -74,7 +80,11 @@ func (s *Service) expire(ctx context.Context, tx *store.Tx, id string, at time.T
 		return nil // renewed or released since the timer was set
 	}
 	if inst.AutoRenew {
-		_, err := s.renew(ctx, tx, at, inst, inst.AutoRenewPeriod, billing.Month)
+		unit := billing.Month
+		if inst.AutoRenewUnit == string(billing.Week) {
+			unit = billing.Week
+		}
+		_, err := s.renew(ctx, tx, at, inst, inst.AutoRenewPeriod, unit)
 		if err == nil {
 			return nil
 		}
@@ -98,11 +108,17 @@ func (s *Service) renew(ctx context.Context, tx *store.Tx, now time.Time, inst *
 	if err != nil {
 		return nil, err
 	}
-	end := billing.RenewalEnd(inst.ExpiredTime, period, unit)
+	// A renewal extends the subscription from its end; an instance that has
+	// already expired starts a new cycle from now instead, so it is never
+	// charged for time that has passed.
+	start, end := inst.ExpiredTime, billing.RenewalEnd(inst.ExpiredTime, period, unit)
+	if inst.Expired {
+		start, end = now, billing.SubscriptionEnd(now, period, unit)
+	}
 	o := &store.Order{
 		ID: billing.NewOrderID(), AccountID: inst.AccountID, Type: store.OrderRenew, PaymentStatus: store.PaymentUnpaid,
 		RegionID: inst.RegionID, ChargeType: store.PrePaid, InstanceType: inst.InstanceType, Quantity: 1,
-		Amount: int64(price), UsageStart: inst.ExpiredTime, UsageEnd: end, CreatedAt: now, InstanceIDs: []string{inst.ID},
+		Amount: int64(price), UsageStart: start, UsageEnd: end, CreatedAt: now, InstanceIDs: []string{inst.ID},
 		Config: orderConfig(map[string]any{"Period": period, "PeriodUnit": string(unit)}),
 	}
 	// Charge before writing anything: a renewal that cannot be paid leaves

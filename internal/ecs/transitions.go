@@ -35,7 +35,22 @@ func (w *TransitionWorker) Work(ctx context.Context, job *river.Job[TransitionAr
 	})
 }
 
+// SpecChangeWorker applies accepted spec changes; see applyChange.
+type SpecChangeWorker struct {
+	river.WorkerDefaults[SpecChangeArgs]
+	Service *Service
+	Store   *store.Store
+	Now     func() time.Time
+}
+
+func (w *SpecChangeWorker) Work(ctx context.Context, job *river.Job[SpecChangeArgs]) error {
+	return w.Store.InTx(ctx, func(tx *store.Tx) error {
+		return w.Service.applyChange(ctx, tx, job.Args, w.Now())
+	})
+}
+
 // AddWorkers registers the ECS workers with River.
 func (s *Service) AddWorkers(workers *river.Workers, st *store.Store, now func() time.Time) {
 	river.AddWorker(workers, &TransitionWorker{Store: st, Now: now})
+	river.AddWorker(workers, &SpecChangeWorker{Service: s, Store: st, Now: now})
 }

@@ -47,10 +47,11 @@ func (a *Authorizer) Authorize(ctx context.Context, q rpc.Authorization) error {
 	return a.enforce(ctx, q.Caller, req, dec, denied)
 }
 
-// Allowed reports whether a RAM user may do a RAM action on resources, for
+// Permit reports whether a RAM user may do a RAM action on resources, for
 // the permissions a handler checks itself (price, refund, PassRole). Main
 // accounts are always allowed. In log mode a denial is logged and allowed.
-func (a *Authorizer) Allowed(ctx context.Context, c auth.Caller, q rpc.Authorization, action string, resources ...string) (bool, error) {
+func (a *Authorizer) Permit(ctx context.Context, q rpc.Authorization, action string, resources ...string) (bool, error) {
+	c := q.Caller
 	if c.IsMainAccount() {
 		return true, nil
 	}

@@ -263,9 +263,9 @@ func pageByMarker(n int, key func(int) string, marker string, maxItems *int) ([]
 	return out, next, nil
 }
 
-// newUserID returns a 16-digit user id, as RAM's look.
+// newUserID returns a 16-digit user id, as RAM's look: "2" and 15 digits.
 func newUserID() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(9e15))
+	n, err := rand.Int(rand.Reader, big.NewInt(1e15))
 	if err != nil {
 		panic(err)
 	}

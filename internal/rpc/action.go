@@ -105,6 +105,9 @@ type Env struct {
 	Catalog *catalog.Catalog
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// Allowed checks a RAM permission that a handler needs beyond its own
+	// action (price, refund, PassRole); main accounts always have it.
+	Allowed func(ctx context.Context, action string, resources ...string) (bool, error)
 }
 
 // Q returns the transaction's queries for a write action, else the pool's.

@@ -31,11 +31,20 @@ type Server struct {
 	// Authorize decides whether a RAM user may call an action; nil allows
 	// every caller. Main-account keys are never passed to it.
 	Authorize func(ctx context.Context, q Authorization) error
+	// Permit answers the permission checks a handler makes itself (price,
+	// refund, PassRole) for RAM users; nil allows them.
+	Permit func(ctx context.Context, q Authorization, action string, resources ...string) (bool, error)
 	// Observe, if set, is told the outcome of every request.
 	Observe func(action, code string, d time.Duration)
 
 	products map[string]*routed
+	// faultsArmed, if set, says whether any fault may be pending, so that
+	// calls skip the lookup when none was ever injected.
+	faultsArmed func() bool
 }
+
+// ArmFaults sets the check that decides whether the fault lookup runs.
+func (s *Server) ArmFaults(armed func() bool) { s.faultsArmed = armed }
 
 type routed struct {
 	product *Product
@@ -106,9 +115,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if err := s.injectedFault(r.Context(), a.Name, caller.AccountID); err != nil {
+		fail(err)
+		return
+	}
 	env := &Env{
 		RequestID: requestID, Caller: caller, Now: now,
 		Store: s.Store, Catalog: s.Catalog, Clock: s.Clock, Log: s.Log,
+	}
+	authz := Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}
+	env.Allowed = func(ctx context.Context, action string, resources ...string) (bool, error) {
+		if caller.IsMainAccount() || s.Permit == nil {
+			return true, nil
+		}
+		return s.Permit(ctx, authz, action, resources...)
 	}
 	var body any
 	if a.Write {
@@ -193,4 +213,22 @@ func (s *Server) observe(action, code string, start time.Time) {
 	if s.Observe != nil {
 		s.Observe(action, code, time.Since(start))
 	}
+}
+
+// injectedFault returns the error of a fault injected for this call through
+// the admin API, if any: server-side failures that cannot be reached from a
+// client's state (InternalError, OrderCreationFailed, ...).
+func (s *Server) injectedFault(ctx context.Context, action, accountID string) error {
+	if s.faultsArmed != nil && !s.faultsArmed() {
+		return nil
+	}
+	f, err := s.Store.FaultTake(ctx, action, accountID)
+	if err != nil || f == nil {
+		return err
+	}
+	d, ok := apierr.Lookup(f.Code, f.Status)
+	if !ok {
+		return apierr.InternalError.Newf("injected fault with unknown code %s", f.Code)
+	}
+	return d.Newf("%s (injected fault)", d.Message)
 }

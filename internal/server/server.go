@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,8 +51,11 @@ type Config struct {
 	// ClientTokenTTL is how long ClientToken records are kept (default 24 h).
 	ClientTokenTTL time.Duration
 	// VCPUQuota is the default vCPUs per account and region (0: 2000).
-	VCPUQuota  int
-	AdminToken string
+	VCPUQuota int
+	// MinChangeInterval is the least time between two spec changes of an
+	// instance (0: no limit).
+	MinChangeInterval time.Duration
+	AdminToken        string
 	// DefaultAccessKeyID and DefaultAccessKeySecret, if set, are the keys of
 	// the default account created on first start.
 	DefaultAccessKeyID     string
@@ -86,7 +90,17 @@ type Server struct {
 	http    *http.Server
 	stop    context.CancelFunc // stops the timer loop
 	stopped chan struct{}
+	faults  faultSwitch
 }
+
+// faultSwitch tells the pipeline whether to look for injected faults: on
+// once this replica injected one, and refreshed from the store by the timer
+// loop so that faults injected through another replica are seen within a
+// tick. Without it every call would pay a query for a test-only feature.
+type faultSwitch struct{ on atomic.Bool }
+
+func (f *faultSwitch) arm()        { f.on.Store(true) }
+func (f *faultSwitch) armed() bool { return f.on.Load() }
 
 // New opens and migrates the store, bootstraps an empty one, and builds the
 // handlers. It starts River but does not listen; call Serve.
@@ -138,7 +152,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.ECS = &ecs.Service{
 		Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay, ChangeDelay: cfg.ChangeDelay,
-		UnpaidOrderTTL: cfg.UnpaidOrderTTL, DefaultVCPUQuota: cfg.VCPUQuota,
+		UnpaidOrderTTL: cfg.UnpaidOrderTTL, DefaultVCPUQuota: cfg.VCPUQuota, MinChangeInterval: cfg.MinChangeInterval,
 	}
 	s.runner, err = jobs.New(ctx, s.Store, jobs.Config{
 		Log: cfg.Log, Now: s.Clock.Now, TokenTTL: cfg.ClientTokenTTL,
@@ -201,6 +215,9 @@ func (s *Server) startTimers() {
 			case <-t.C:
 				if _, err := s.ECS.RunDueTimers(ctx, s.Store, s.Clock.Now(), s.cfg.Log); err != nil && ctx.Err() == nil {
 					s.cfg.Log.Error("timers", "err", err)
+				}
+				if n, err := s.Store.FaultCount(ctx); err == nil {
+					s.faults.on.Store(n > 0)
 				}
 			}
 		}
@@ -325,12 +342,14 @@ func (s *Server) routes() http.Handler {
 	}
 	s.RAM = &ram.Authorizer{Store: s.Store, Mode: mode, Log: s.cfg.Log}
 	rpcServer.Authorize = s.RAM.Authorize
+	rpcServer.Permit = s.RAM.Permit
+	rpcServer.ArmFaults(s.faults.armed)
 	rpcServer.Register(ecs.NewProduct(s.ECS))
 	rpcServer.Register(ram.NewProduct())
 	rpcServer.Register(bss.NewProduct(s.ECS))
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
-		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers,
+		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
 	}
 
 	mux := http.NewServeMux()

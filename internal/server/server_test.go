@@ -185,6 +185,38 @@ func TestManualClockSurvivesRestart(t *testing.T) {
 	}
 }
 
+// Concurrent advances on one server add up: none is lost to another's
+// read-then-write.
+func TestManualClockConcurrentAdvances(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	s := newServer(t, server.Config{Data: t.TempDir(), AdminToken: "tok", Clock: clock.ModeManual, ClockStart: start})
+	const n = 20
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Not adminDo: it may call t.Fatal, which only the test goroutine may.
+			req := httptest.NewRequest("POST", "/_ecsd/v1/clock", strings.NewReader(`{"Advance":"1m"}`))
+			req.Header.Set("Authorization", "Bearer tok")
+			w := httptest.NewRecorder()
+			s.Handler().ServeHTTP(w, req)
+			codes[i] = w.Code
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("advance %d: HTTP %d", i, c)
+		}
+	}
+	if got, want := s.Clock.Now(), start.Add(n*time.Minute); !got.Equal(want) {
+		t.Errorf("after %d concurrent 1m advances the clock says %s, want %s", n, got, want)
+	}
+}
+
 // Replicas on one PostgreSQL schema share the manual clock.
 func TestManualClockSharedOnPostgres(t *testing.T) {
 	t.Parallel()

@@ -27,25 +27,36 @@ type AccountFlags struct {
 	NoBillingMethod bool
 	RestrictedTypes []string
 	VCPUQuota       map[string]int
+	// DowngradeQuota is how many downgrades a month the account may make;
+	// RefundVCPUQuota how many vCPUs a month it may give back by them.
+	DowngradeQuota  int
+	RefundVCPUQuota int
+	// DiskCapacityQuota is GiB per disk category in one zone.
+	DiskCapacityQuota map[string]int
 }
 
 const accountColumns = `id, name, currency, cash_balance, voucher_balance, created_at,
-	overdue_payment, no_billing_method, restricted_types, vcpu_quota`
+	overdue_payment, no_billing_method, restricted_types, vcpu_quota, downgrade_quota, refund_vcpu_quota, disk_capacity_quota`
 
 func scanAccount(row interface{ Scan(...any) error }) (*Account, error) {
 	var a Account
 	var created int64
-	var restricted, quota string
+	var restricted, quota, diskQuota string
+	var downgrades, refundVCPU int64
 	if err := row.Scan(&a.ID, &a.Name, &a.Currency, &a.CashBalance, &a.VoucherBalance, &created,
-		&a.Flags.OverduePayment, &a.Flags.NoBillingMethod, &restricted, &quota); err != nil {
+		&a.Flags.OverduePayment, &a.Flags.NoBillingMethod, &restricted, &quota, &downgrades, &refundVCPU, &diskQuota); err != nil {
 		return nil, interpretError(err)
 	}
 	a.CreatedAt = fromMicros(created)
+	a.Flags.DowngradeQuota, a.Flags.RefundVCPUQuota = int(downgrades), int(refundVCPU)
 	if err := json.Unmarshal([]byte(restricted), &a.Flags.RestrictedTypes); err != nil {
 		return nil, fmt.Errorf("account %s restricted_types: %w", a.ID, err)
 	}
 	if err := json.Unmarshal([]byte(quota), &a.Flags.VCPUQuota); err != nil {
 		return nil, fmt.Errorf("account %s vcpu_quota: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(diskQuota), &a.Flags.DiskCapacityQuota); err != nil {
+		return nil, fmt.Errorf("account %s disk_capacity_quota: %w", a.ID, err)
 	}
 	return &a, nil
 }
@@ -58,10 +69,15 @@ func (q Q) AccountSetFlags(ctx context.Context, id string, f AccountFlags) error
 	if f.VCPUQuota == nil {
 		f.VCPUQuota = map[string]int{}
 	}
+	if f.DiskCapacityQuota == nil {
+		f.DiskCapacityQuota = map[string]int{}
+	}
 	restricted, _ := json.Marshal(f.RestrictedTypes)
 	quota, _ := json.Marshal(f.VCPUQuota)
-	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET overdue_payment = $2, no_billing_method = $3, restricted_types = $4, vcpu_quota = $5 WHERE id = $1`,
-		id, f.OverduePayment, f.NoBillingMethod, string(restricted), string(quota))
+	diskQuota, _ := json.Marshal(f.DiskCapacityQuota)
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET overdue_payment = $2, no_billing_method = $3, restricted_types = $4, vcpu_quota = $5,
+		downgrade_quota = $6, refund_vcpu_quota = $7, disk_capacity_quota = $8 WHERE id = $1`,
+		id, f.OverduePayment, f.NoBillingMethod, string(restricted), string(quota), f.DowngradeQuota, f.RefundVCPUQuota, string(diskQuota))
 	return affectedOne(res, err)
 }
 

@@ -113,3 +113,23 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 	}
 	return out, total, interpretError(rows.Err())
 }
+
+// DiskSetCategory changes a disk's category and performance level.
+func (q Q) DiskSetCategory(ctx context.Context, id, category, pl string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE disks SET category = $2, performance_level = $3 WHERE id = $1`, id, category, pl)
+	return affectedOne(res, err)
+}
+
+// DiskCapacityInZone sums the sizes of an account's disks of a category in a zone.
+func (q Q) DiskCapacityInZone(ctx context.Context, accountID, zoneID, category string) (int, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM disks WHERE account_id = $1 AND zone_id = $2 AND category = $3`,
+		accountID, zoneID, category).Scan(&n)
+	return int(n), interpretError(err)
+}
+
+// DiskMoveZone moves an instance's disks to another zone (a change across zones).
+func (q Q) DiskMoveZone(ctx context.Context, instanceID, zoneID string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE disks SET zone_id = $2 WHERE instance_id = $1`, instanceID, zoneID)
+	return interpretError(err)
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -55,23 +57,60 @@ type Instance struct {
 	CreationTime         time.Time
 	StartTime            time.Time
 	Version              int64
+	// InFlightOrderID is the order of the spec change being applied.
+	InFlightOrderID string
+	// ElasticUntil is the end of a temporary upgrade, after which the
+	// instance goes back to ElasticFromType.
+	ElasticUntil    time.Time
+	ElasticFromType string
+	OnlineChanges   int
+	LastChangeAt    time.Time
+	Flags           InstanceFlags
+	// AutoRenewUnit is the unit of AutoRenewPeriod (Month or Week).
+	AutoRenewUnit string
+}
+
+// InstanceFlags is state an instance gets from other products, set through
+// the admin API.
+type InstanceFlags struct {
+	EipAddress                string `json:",omitempty"`
+	StarterPackage            bool   `json:",omitempty"`
+	RenewDowngradePlanned     bool   `json:",omitempty"`
+	VpcAdvancedNetworkFeature bool   `json:",omitempty"`
+	SystemDiskDetached        bool   `json:",omitempty"`
+	SystemDiskMissing         bool   `json:",omitempty"`
+	NoPurchaseRecord          bool   `json:",omitempty"`
+	ImageNotAuthorized        bool   `json:",omitempty"`
 }
 
 const instanceColumns = `id, account_id, region_id, zone_id, instance_type, image_id, name, description, host_name,
 	status, charge_type, expired_time, expired, auto_renew, auto_renew_period, stopped_mode, vpc_id, vswitch_id,
 	security_group_id, private_ip, eni_count, secondary_ip_count, ipv6_count, eni_queue_number,
-	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version`
+	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
+	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit`
 
 func scanInstance(row interface{ Scan(...any) error }) (*Instance, error) {
 	var i Instance
-	var expired, created, started int64
+	var expired, created, started, elastic, online, lastChange int64
 	var autoRenewPeriod, eni, secIP, ipv6, queue int64
+	var flags string
 	err := row.Scan(&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
 		&i.Status, &i.ChargeType, &expired, &i.Expired, &i.AutoRenew, &autoRenewPeriod, &i.StoppedMode, &i.VpcID, &i.VSwitchID,
 		&i.SecurityGroupID, &i.PrivateIP, &eni, &secIP, &ipv6, &queue,
-		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version)
+		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version,
+		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit)
 	if err != nil {
 		return nil, interpretError(err)
+	}
+	if elastic != 0 {
+		i.ElasticUntil = fromMicros(elastic)
+	}
+	if lastChange != 0 {
+		i.LastChangeAt = fromMicros(lastChange)
+	}
+	i.OnlineChanges = int(online)
+	if err := json.Unmarshal([]byte(flags), &i.Flags); err != nil {
+		return nil, fmt.Errorf("instance %s flags: %w", i.ID, err)
 	}
 	if expired != 0 {
 		i.ExpiredTime = fromMicros(expired)
@@ -93,12 +132,18 @@ func optMicros(t time.Time) int64 {
 
 // InstanceInsert stores a new instance.
 func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
-		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
+	flags, err := json.Marshal(i.Flags)
+	if err != nil {
+		return err
+	}
+	_, err = q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
+		 $32, $33, $34, $35, $36, $37, $38)`,
 		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
 		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
 		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
-		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version)
+		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version,
+		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit)
 	return interpretError(err)
 }
 
@@ -315,4 +360,71 @@ func inList(vals []string, k int) (string, []any) {
 		args[i] = v
 	}
 	return strings.Join(ph, ", "), args
+}
+
+// InstanceSetFlags replaces an instance's flags (and its operation lock).
+func (q Q) InstanceSetFlags(ctx context.Context, id string, f InstanceFlags, lockReason string) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET flags = $2, lock_reason = $3, version = version + 1 WHERE id = $1`, id, string(b), lockReason)
+	return affectedOne(res, err)
+}
+
+// InstanceClaimChange marks a spec change in flight, only if none is: the
+// compare-and-set that lets one of several concurrent changes win. It
+// returns false when another change holds the instance.
+func (q Q) InstanceClaimChange(ctx context.Context, id, orderID string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET in_flight_order_id = $2, version = version + 1 WHERE id = $1 AND in_flight_order_id = ''`, id, orderID)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
+// SpecChange is what applying a change writes.
+type SpecChange struct {
+	InstanceType    string
+	ZoneID          string
+	VSwitchID       string
+	PrivateIP       string
+	ElasticUntil    time.Time
+	ElasticFromType string
+	Online          bool
+	At              time.Time
+}
+
+// InstanceApplyChange applies the in-flight change of orderID and clears it,
+// only if that order still holds the instance (a job run twice applies it
+// once). It returns false when it did nothing.
+func (q Q) InstanceApplyChange(ctx context.Context, id, orderID string, c SpecChange) (bool, error) {
+	online := "0"
+	if c.Online {
+		online = "online_changes + 1"
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET instance_type = $3, zone_id = $4, vswitch_id = $5, private_ip = $6,
+		elastic_until = $7, elastic_from_type = $8, online_changes = `+online+`, last_change_at = $9, in_flight_order_id = '', version = version + 1
+		WHERE id = $1 AND in_flight_order_id = $2`,
+		id, orderID, c.InstanceType, c.ZoneID, c.VSwitchID, c.PrivateIP, optMicros(c.ElasticUntil), c.ElasticFromType, micros(c.At))
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
+// InstanceReleaseChange clears an in-flight change that will not be
+// applied (its order was cancelled).
+func (q Q) InstanceReleaseChange(ctx context.Context, id, orderID string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE instances SET in_flight_order_id = '', version = version + 1 WHERE id = $1 AND in_flight_order_id = $2`, id, orderID)
+	return interpretError(err)
+}
+
+// InstanceResetOnlineChanges clears the count of online changes (a start
+// or reboot applies them).
+func (q Q) InstanceResetOnlineChanges(ctx context.Context, id string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE instances SET online_changes = 0 WHERE id = $1`, id)
+	return interpretError(err)
 }

@@ -213,3 +213,31 @@ func (q Q) OrderCancel(ctx context.Context, id string) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, interpretError(err)
 }
+
+// OrderPaidByType adds up, over the Paid orders of an instance, the
+// voucher and cash paid for it (an order of several instances counts its
+// share), by order type.
+func (q Q) OrderPaidByType(ctx context.Context, instanceID string) (map[string][2]int64, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT o.order_type, o.voucher_paid, o.cash_paid, o.quantity FROM orders o
+		JOIN order_instances oi ON oi.order_id = o.id WHERE oi.instance_id = $1 AND o.payment_status = $2`, instanceID, PaymentPaid)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	out := map[string][2]int64{}
+	for rows.Next() {
+		var typ string
+		var v, c, n int64
+		if err := rows.Scan(&typ, &v, &c, &n); err != nil {
+			return nil, interpretError(err)
+		}
+		if n < 1 {
+			n = 1
+		}
+		cur := out[typ]
+		cur[0] += v / n
+		cur[1] += c / n
+		out[typ] = cur
+	}
+	return out, interpretError(rows.Err())
+}

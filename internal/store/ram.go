@@ -52,13 +52,10 @@ func (q Q) RAMUserUpdate(ctx context.Context, oldName string, u *RAMUser) error 
 		return err
 	}
 	if oldName != u.UserName {
-		for _, stmt := range []string{
-			`UPDATE access_keys SET user_name = $3 WHERE account_id = $1 AND user_name = $2`,
-			`UPDATE ram_user_policies SET user_name = $3 WHERE account_id = $1 AND user_name = $2`,
-		} {
-			if _, err := q.db.ExecContext(ctx, stmt, u.AccountID, oldName, u.UserName); err != nil {
-				return interpretError(err)
-			}
+		// Attachments follow by ON UPDATE CASCADE; keys carry the name.
+		if _, err := q.db.ExecContext(ctx, `UPDATE access_keys SET user_name = $3 WHERE account_id = $1 AND user_name = $2`,
+			u.AccountID, oldName, u.UserName); err != nil {
+			return interpretError(err)
 		}
 	}
 	return nil

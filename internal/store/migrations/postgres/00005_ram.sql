@@ -42,7 +42,7 @@ CREATE TABLE ram_user_policies (
     policy_name TEXT NOT NULL,
     attach_date BIGINT NOT NULL,
     PRIMARY KEY (account_id, user_name, policy_type, policy_name),
-    FOREIGN KEY (account_id, user_name) REFERENCES ram_users (account_id, user_name) ON DELETE CASCADE
+    FOREIGN KEY (account_id, user_name) REFERENCES ram_users (account_id, user_name) ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE INDEX ram_user_policies_policy ON ram_user_policies (account_id, policy_type, policy_name);
 

@@ -1,0 +1,292 @@
+package ecs
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/billing"
+	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
+)
+
+// ModifyPrepayInstanceSpecRequest is ModifyPrepayInstanceSpec's input
+// (spec/ModifyPrepayInstanceSpec.txt, "Request parameters").
+type ModifyPrepayInstanceSpecRequest struct {
+	InstanceId        string `param:"InstanceId,required"`
+	RegionId          string `param:"RegionId,required"`
+	InstanceType      string `param:"InstanceType,required"`
+	OperatorType      string `param:"OperatorType"`
+	ClientToken       string `param:"ClientToken"`
+	AutoPay           *bool  `param:"AutoPay"`
+	MigrateAcrossZone bool   `param:"MigrateAcrossZone"`
+	SystemDisk        struct {
+		Category string `param:"Category"`
+	} `param:"SystemDisk"`
+	RebootTime         string `param:"RebootTime"`
+	EndTime            string `param:"EndTime"`
+	RebootWhenFinished bool   `param:"RebootWhenFinished"`
+	ModifyMode         string `param:"ModifyMode"`
+	Disk               []struct {
+		DiskId           string `param:"DiskId"`
+		Category         string `param:"Category"`
+		PerformanceLevel string `param:"PerformanceLevel"`
+	} `param:"Disk"`
+}
+
+// ModifyPrepayInstanceSpecResponse is its answer.
+type ModifyPrepayInstanceSpecResponse struct {
+	rpc.Response
+	OrderId string
+}
+
+func (req *ModifyPrepayInstanceSpecRequest) change() SpecChange {
+	c := SpecChange{
+		RegionID: req.RegionId, InstanceID: req.InstanceId, InstanceType: req.InstanceType, OperatorType: req.OperatorType,
+		AutoPay: req.AutoPay == nil || *req.AutoPay, MigrateAcrossZone: req.MigrateAcrossZone,
+		SystemDiskCategory: req.SystemDisk.Category, RebootTime: req.RebootTime, EndTime: req.EndTime,
+		RebootWhenFinished: req.RebootWhenFinished, ModifyMode: req.ModifyMode,
+	}
+	for _, d := range req.Disk {
+		c.Disks = append(c.Disks, DiskChange{DiskID: d.DiskId, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
+	}
+	return c
+}
+
+// modifyPrepayInstanceSpec handles ModifyPrepayInstanceSpec.
+func (s *Service) modifyPrepayInstanceSpec(ctx context.Context, env *rpc.Env, req *ModifyPrepayInstanceSpecRequest) (*ModifyPrepayInstanceSpecResponse, error) {
+	in := req.change()
+	plan, err := s.checkSpecChange(ctx, env, in, ruleOpts{})
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.acceptChange(ctx, env, in, plan)
+	if err != nil {
+		return nil, err
+	}
+	return &ModifyPrepayInstanceSpecResponse{OrderId: o.ID}, nil
+}
+
+// changeConfig is what a change order records: enough to apply it later.
+type changeConfig struct {
+	From               string
+	To                 string
+	FromZoneId         string
+	ZoneId             string
+	EndTime            string       `json:",omitempty"`
+	RebootTime         string       `json:",omitempty"`
+	RebootWhenFinished bool         `json:",omitempty"`
+	Online             bool         `json:",omitempty"`
+	RefundedVcpu       int          `json:",omitempty"`
+	Disks              []DiskChange `json:",omitempty"`
+}
+
+// acceptChange turns a checked plan into an order, in the request's
+// transaction: the in-flight claim (LastOrderProcessing for the loser of a
+// race), the order, the payment or refund, the stock move and the job that
+// applies the change. With AutoPay=false an upgrade waits Unpaid.
+func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange, p *specChangePlan) (*store.Order, error) {
+	tx, now := env.Tx, env.Now
+	o := &store.Order{
+		ID: billing.NewOrderID(), AccountID: p.inst.AccountID, PaymentStatus: store.PaymentUnpaid,
+		RegionID: p.inst.RegionID, ChargeType: store.PrePaid, InstanceType: p.to.InstanceTypeId, Quantity: 1,
+		UsageStart: now, UsageEnd: p.until, CreatedAt: now, InstanceIDs: []string{p.inst.ID},
+	}
+	cfg := changeConfig{
+		From: p.inst.InstanceType, To: p.to.InstanceTypeId, FromZoneId: p.inst.ZoneID, ZoneId: p.zoneID,
+		RebootWhenFinished: in.RebootWhenFinished, Online: p.online, Disks: in.Disks,
+	}
+	if !p.rebootAt.IsZero() {
+		cfg.RebootTime = p.rebootAt.Format(time.RFC3339)
+	}
+	switch {
+	case p.direction == Downgrade:
+		o.Type = store.OrderDowngrade
+		cfg.RefundedVcpu = max(p.from.CpuCoreCount-p.to.CpuCoreCount, 0)
+	case p.temporary:
+		o.Type = store.OrderTempUpgrade
+		cfg.EndTime = p.until.Format(time.RFC3339)
+	default:
+		o.Type = store.OrderUpgrade
+	}
+	raw, _ := json.Marshal(cfg)
+	o.Config = string(raw)
+
+	// The compare-and-set comes first: of concurrent changes one wins here
+	// and the others stop before touching money or stock.
+	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !won {
+		return nil, apierr.LastOrderProcessing.New()
+	}
+	switch {
+	case p.direction == Downgrade:
+		// AutoPay is ignored for downgrades: the refund goes to the cash
+		// balance at once; vouchers are never refunded.
+		o.Amount, o.CashPaid = -int64(p.amount), -int64(p.amount)
+		o.PaymentStatus, o.PaidAt = store.PaymentPaid, now
+		if err := billing.Refund(ctx, tx, now, o.AccountID, o.ID, p.amount); err != nil {
+			return nil, err
+		}
+	case in.AutoPay:
+		o.Amount = int64(p.amount)
+		if err := s.charge(ctx, tx, now, o); err != nil {
+			return nil, err
+		}
+	default:
+		o.Amount = int64(p.amount)
+	}
+	if err := tx.OrderInsert(ctx, o); err != nil {
+		return nil, err
+	}
+	if o.PaymentStatus == store.PaymentUnpaid {
+		return o, tx.TimerInsert(ctx, &store.Timer{Kind: timerUnpaidOrder, Subject: o.ID, DueAt: now.Add(s.UnpaidOrderTTL)})
+	}
+	return o, s.fulfilChange(ctx, tx, o)
+}
+
+// fulfilChange carries out a paid change order: the stock moves from the
+// old type to the new one (in one transaction with the payment), and the
+// job that applies the change is scheduled after the change delay.
+func (s *Service) fulfilChange(ctx context.Context, tx *store.Tx, o *store.Order) error {
+	var cfg changeConfig
+	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
+		return err
+	}
+	ok, err := tx.StockTake(ctx, cfg.ZoneId, cfg.To, 1)
+	if err != nil && err != store.ErrNotFound {
+		return err
+	}
+	if !ok {
+		return apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has no %s left.", cfg.ZoneId, cfg.To)
+	}
+	if err := tx.StockGive(ctx, cfg.FromZoneId, cfg.From, 1); err != nil {
+		return err
+	}
+	return s.after(ctx, tx, s.ChangeDelay, SpecChangeArgs{InstanceID: o.InstanceIDs[0], OrderID: o.ID})
+}
+
+// SpecChangeArgs asks for an accepted change to be applied.
+type SpecChangeArgs struct {
+	InstanceID string `json:"instance_id"`
+	OrderID    string `json:"order_id"`
+}
+
+func (SpecChangeArgs) Kind() string { return "spec_change" }
+
+// applyChange applies an accepted change, exactly once: the instance's
+// in-flight order is compared and cleared in the same statement. What
+// clients then see (ARCHITECTURE.md §4): the new InstanceType, Cpu and
+// Memory, even while Stopped; Stopped stays Stopped; RebootWhenFinished
+// restarts a Running instance; RebootTime schedules that restart; EndTime
+// schedules the revert.
+func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChangeArgs, now time.Time) error {
+	o, err := tx.OrderGetByID(ctx, args.OrderID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	inst, err := tx.InstanceGetByID(ctx, args.InstanceID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	var cfg changeConfig
+	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
+		return err
+	}
+	change := store.SpecChange{InstanceType: cfg.To, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, Online: cfg.Online, At: now}
+	if cfg.ZoneId != inst.ZoneID {
+		// Across zones the instance gets the new zone's vSwitch and a new
+		// private IP (spec: MigrateAcrossZone).
+		region, _ := s.Catalog.Region(inst.RegionID)
+		change.ZoneID, change.VSwitchID, change.PrivateIP = cfg.ZoneId, defaultVSwitch(inst.AccountID, region, cfg.ZoneId), privateIP(region, cfg.ZoneId)
+	}
+	if cfg.EndTime != "" {
+		end, err := time.Parse(time.RFC3339, cfg.EndTime)
+		if err != nil {
+			return err
+		}
+		change.ElasticUntil, change.ElasticFromType = end, cfg.From
+	}
+	applied, err := tx.InstanceApplyChange(ctx, inst.ID, o.ID, change)
+	if err != nil || !applied {
+		return err
+	}
+	if change.ZoneID != inst.ZoneID {
+		if err := tx.DiskMoveZone(ctx, inst.ID, change.ZoneID); err != nil {
+			return err
+		}
+	}
+	for _, d := range cfg.Disks {
+		pl := d.PerformanceLevel
+		if d.Category == "cloud_essd" && pl == "" {
+			pl = "PL1"
+		}
+		if err := tx.DiskSetCategory(ctx, d.DiskID, d.Category, pl); err != nil && err != store.ErrNotFound {
+			return err
+		}
+	}
+	if cfg.RebootWhenFinished && inst.Status == store.StatusRunning {
+		if err := s.reboot(ctx, tx, inst.ID, now); err != nil {
+			return err
+		}
+	}
+	if cfg.RebootTime != "" {
+		at, err := time.Parse(time.RFC3339, cfg.RebootTime)
+		if err != nil {
+			return err
+		}
+		if err := tx.TimerInsert(ctx, &store.Timer{Kind: timerReboot, Subject: inst.ID, DueAt: at}); err != nil {
+			return err
+		}
+	}
+	if !change.ElasticUntil.IsZero() {
+		return tx.TimerInsert(ctx, &store.Timer{Kind: timerElasticRevert, Subject: inst.ID, DueAt: change.ElasticUntil})
+	}
+	return nil
+}
+
+// reboot restarts a Running instance: Starting now, Running after the
+// transition delay; a restart applies online changes.
+func (s *Service) reboot(ctx context.Context, tx *store.Tx, id string, now time.Time) error {
+	ok, err := tx.InstanceTransition(ctx, id, store.StatusRunning, store.StatusStarting, now)
+	if err != nil || !ok {
+		return err
+	}
+	if err := tx.InstanceResetOnlineChanges(ctx, id); err != nil {
+		return err
+	}
+	return s.after(ctx, tx, s.TransitionDelay, TransitionArgs{InstanceID: id, From: store.StatusStarting, To: store.StatusRunning})
+}
+
+// revertElastic ends a temporary upgrade at its EndTime: the instance goes
+// back to its type (no refund) and the stock moves back. If the old type has
+// no stock left the revert still happens; that zone's stock of it stays 0.
+func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at time.Time) error {
+	inst, err := tx.InstanceGetByID(ctx, id)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	if inst.ElasticUntil.IsZero() || inst.ElasticUntil.After(at) || inst.InFlightOrderID != "" {
+		return nil
+	}
+	back := inst.ElasticFromType
+	revertID := "revert-" + inst.ID + "-" + at.Format("20060102150405")
+	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID); err != nil || !ok {
+		return err
+	}
+	if _, err := tx.InstanceApplyChange(ctx, inst.ID, revertID, store.SpecChange{
+		InstanceType: back, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, At: at,
+	}); err != nil {
+		return err
+	}
+	if err := tx.StockGive(ctx, inst.ZoneID, inst.InstanceType, 1); err != nil {
+		return err
+	}
+	if _, err := tx.StockTake(ctx, inst.ZoneID, back, 1); err != nil && err != store.ErrNotFound {
+		return err
+	}
+	return nil
+}
