@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"strings"
 
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/billing"
@@ -76,21 +77,9 @@ func describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest)
 	default: // disk, diskperformance, bandwidth, ddh, ElasticityAssurance, CapacityReservation, …
 		return nil, apierr.InvalidResourceTypeNotFound.Newf("The specified ResourceType %q is not found; ecsd prices only instance.", req.ResourceType)
 	}
-	unit, maxPeriod := billing.Hour, 1
-	switch req.PriceUnit {
-	case "", "Hour":
-	case "Month":
-		unit, maxPeriod = billing.Month, 9
-	case "Year":
-		unit, maxPeriod = billing.Year, 5
-	default:
-		return nil, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use Hour, Month or Year.", req.PriceUnit)
-	}
-	period := 1
-	if req.Period != nil {
-		if period = *req.Period; period < 1 || period > maxPeriod {
-			return nil, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", period, unit, maxPeriod)
-		}
+	unit, period, err := pricePeriod(req.PriceUnit, req.Period, billing.Hour, map[billing.PriceUnit]int{billing.Hour: 1, billing.Month: 9, billing.Year: 5})
+	if err != nil {
+		return nil, err
 	}
 	amount := 1
 	if req.Amount != nil {
@@ -122,6 +111,34 @@ func describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest)
 		return nil, err
 	}
 	return &DescribePriceResponse{PriceInfo: listPriceInfo(total)}, nil
+}
+
+// pricePeriod reads PriceUnit (def when empty) and Period (1 when absent)
+// against the longest period each allowed unit takes. It returns
+// InvalidPriceUnit or InvalidPeriod.
+func pricePeriod(unitParam string, period *int, def billing.PriceUnit, maxPeriod map[billing.PriceUnit]int) (billing.PriceUnit, int, error) {
+	unit := billing.PriceUnit(unitParam)
+	if unit == "" {
+		unit = def
+	}
+	limit, ok := maxPeriod[unit]
+	if !ok {
+		var names []string
+		for _, u := range []billing.PriceUnit{billing.Hour, billing.Week, billing.Month, billing.Year} {
+			if _, ok := maxPeriod[u]; ok {
+				names = append(names, string(u))
+			}
+		}
+		return "", 0, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use %s.", unitParam, strings.Join(names, ", "))
+	}
+	n := 1
+	if period != nil {
+		n = *period
+	}
+	if n < 1 || n > limit {
+		return "", 0, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", n, unit, limit)
+	}
+	return unit, n, nil
 }
 
 // listPriceInfo is the price block of a list price: ecsd gives no

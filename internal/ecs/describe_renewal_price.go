@@ -33,19 +33,9 @@ func (s *Service) describeRenewalPrice(ctx context.Context, env *rpc.Env, req *D
 	if req.ResourceType != "" && req.ResourceType != "instance" {
 		return nil, apierr.InvalidResourceTypeNotFound.Newf("The specified ResourceType %q is not found; use instance.", req.ResourceType)
 	}
-	unit, maxPeriod := billing.Month, 9
-	switch req.PriceUnit {
-	case "", "Month":
-	case "Year":
-		unit, maxPeriod = billing.Year, 3
-	default:
-		return nil, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use Month or Year.", req.PriceUnit)
-	}
-	period := 1
-	if req.Period != nil {
-		if period = *req.Period; period < 1 || period > maxPeriod {
-			return nil, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", period, unit, maxPeriod)
-		}
+	unit, period, err := pricePeriod(req.PriceUnit, req.Period, billing.Month, map[billing.PriceUnit]int{billing.Month: 9, billing.Year: 3})
+	if err != nil {
+		return nil, err
 	}
 	inst, err := ownInstance(ctx, env.Q(), env.Caller, req.RegionId, req.ResourceId)
 	if err != nil {

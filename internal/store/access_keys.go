@@ -24,7 +24,7 @@ type AccessKey struct {
 
 const accessKeyColumns = `id, account_id, user_name, secret, status, created_at`
 
-func scanAccessKey(row interface{ Scan(...any) error }) (*AccessKey, error) {
+func scanAccessKey(row scanner) (*AccessKey, error) {
 	var k AccessKey
 	var created int64
 	if err := row.Scan(&k.ID, &k.AccountID, &k.UserName, &k.Secret, &k.Status, &created); err != nil {
@@ -49,20 +49,7 @@ func (q Q) AccessKeyGetByID(ctx context.Context, id string) (*AccessKey, error) 
 
 // AccessKeyListByAccount returns an account's keys, oldest first.
 func (q Q) AccessKeyListByAccount(ctx context.Context, accountID string) ([]*AccessKey, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = $1 ORDER BY created_at, id`, accountID)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*AccessKey
-	for rows.Next() {
-		k, err := scanAccessKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, interpretError(rows.Err())
+	return queryAll(ctx, q.db, scanAccessKey, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = $1 ORDER BY created_at, id`, accountID)
 }
 
 // AccessKeySetStatus sets Active or Inactive. Returns ErrNotFound if there is

@@ -38,7 +38,7 @@ type AccountFlags struct {
 const accountColumns = `id, name, currency, cash_balance, voucher_balance, created_at,
 	overdue_payment, no_billing_method, restricted_types, vcpu_quota, downgrade_quota, refund_vcpu_quota, disk_capacity_quota`
 
-func scanAccount(row interface{ Scan(...any) error }) (*Account, error) {
+func scanAccount(row scanner) (*Account, error) {
 	var a Account
 	var created int64
 	var restricted, quota, diskQuota string
@@ -97,20 +97,7 @@ func (q Q) AccountGetByID(ctx context.Context, id string) (*Account, error) {
 
 // AccountList returns every account, oldest first.
 func (q Q) AccountList(ctx context.Context) ([]*Account, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY created_at, id`)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, interpretError(rows.Err())
+	return queryAll(ctx, q.db, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY created_at, id`)
 }
 
 // AccountSetName renames an account. Returns ErrNotFound if it does not exist.

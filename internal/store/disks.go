@@ -30,7 +30,7 @@ type Disk struct {
 
 const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time`
 
-func scanDisk(row interface{ Scan(...any) error }) (*Disk, error) {
+func scanDisk(row scanner) (*Disk, error) {
 	var d Disk
 	var size, created int64
 	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created); err != nil {
@@ -98,20 +98,8 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 		args = append(args, f.Limit, f.Offset)
 		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	}
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*Disk
-	for rows.Next() {
-		d, err := scanDisk(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	return out, total, interpretError(rows.Err())
+	out, err := queryAll(ctx, q.db, scanDisk, query, args...)
+	return out, total, err
 }
 
 // DiskSetCategory changes a disk's category and performance level.

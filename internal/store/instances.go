@@ -89,7 +89,7 @@ const instanceColumns = `id, account_id, region_id, zone_id, instance_type, imag
 	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
 	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit`
 
-func scanInstance(row interface{ Scan(...any) error }) (*Instance, error) {
+func scanInstance(row scanner) (*Instance, error) {
 	var i Instance
 	var expired, created, started, elastic, online, lastChange int64
 	var autoRenewPeriod, eni, secIP, ipv6, queue int64
@@ -239,20 +239,8 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	if f.Limit > 0 {
 		query += " LIMIT " + arg(f.Limit) + " OFFSET " + arg(f.Offset)
 	}
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*Instance
-	for rows.Next() {
-		i, err := scanInstance(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, i)
-	}
-	return out, total, interpretError(rows.Err())
+	out, err := queryAll(ctx, q.db, scanInstance, query, args...)
+	return out, total, err
 }
 
 // InstanceTransition moves an instance from one status to another, only if

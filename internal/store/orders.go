@@ -44,7 +44,7 @@ type Order struct {
 const orderColumns = `id, account_id, order_type, payment_status, region_id, charge_type, instance_type, quantity, amount,
 	voucher_paid, cash_paid, usage_start, usage_end, config, created_at, paid_at`
 
-func scanOrder(row interface{ Scan(...any) error }) (*Order, error) {
+func scanOrder(row scanner) (*Order, error) {
 	var o Order
 	var qty, start, end, created, paid int64
 	err := row.Scan(&o.ID, &o.AccountID, &o.Type, &o.PaymentStatus, &o.RegionID, &o.ChargeType, &o.InstanceType, &qty, &o.Amount,
@@ -101,23 +101,18 @@ func (q Q) OrderGetByID(ctx context.Context, id string) (*Order, error) {
 }
 
 func (q Q) orderInstances(ctx context.Context, orders []*Order) error {
+	scanID := func(r scanner) (*string, error) {
+		var id string
+		return &id, interpretError(r.Scan(&id))
+	}
 	for _, o := range orders {
-		rows, err := q.db.QueryContext(ctx, `SELECT instance_id FROM order_instances WHERE order_id = $1 ORDER BY instance_id`, o.ID)
+		ids, err := queryAll(ctx, q.db, scanID, `SELECT instance_id FROM order_instances WHERE order_id = $1 ORDER BY instance_id`, o.ID)
 		if err != nil {
-			return interpretError(err)
+			return err
 		}
 		o.InstanceIDs = nil
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return interpretError(err)
-			}
-			o.InstanceIDs = append(o.InstanceIDs, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return interpretError(err)
+		for _, id := range ids {
+			o.InstanceIDs = append(o.InstanceIDs, *id)
 		}
 	}
 	return nil
@@ -172,22 +167,9 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]*Order, int, error) 
 		args = append(args, f.Limit, f.Offset)
 		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	}
-	rows, err := q.db.QueryContext(ctx, query, args...)
+	out, err := queryAll(ctx, q.db, scanOrder, query, args...)
 	if err != nil {
-		return nil, 0, interpretError(err)
-	}
-	var out []*Order
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, interpretError(err)
+		return nil, 0, err
 	}
 	return out, total, q.orderInstances(ctx, out)
 }

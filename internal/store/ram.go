@@ -21,7 +21,7 @@ type RAMUser struct {
 
 const ramUserColumns = `account_id, user_name, user_id, display_name, mobile_phone, email, comments, create_date, update_date`
 
-func scanRAMUser(row interface{ Scan(...any) error }) (*RAMUser, error) {
+func scanRAMUser(row scanner) (*RAMUser, error) {
 	var u RAMUser
 	var created, updated int64
 	if err := row.Scan(&u.AccountID, &u.UserName, &u.UserID, &u.DisplayName, &u.MobilePhone, &u.Email, &u.Comments, &created, &updated); err != nil {
@@ -63,20 +63,7 @@ func (q Q) RAMUserUpdate(ctx context.Context, oldName string, u *RAMUser) error 
 
 // RAMUserList returns an account's users by name.
 func (q Q) RAMUserList(ctx context.Context, accountID string) ([]*RAMUser, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+ramUserColumns+` FROM ram_users WHERE account_id = $1 ORDER BY user_name`, accountID)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*RAMUser
-	for rows.Next() {
-		u, err := scanRAMUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, interpretError(rows.Err())
+	return queryAll(ctx, q.db, scanRAMUser, `SELECT `+ramUserColumns+` FROM ram_users WHERE account_id = $1 ORDER BY user_name`, accountID)
 }
 
 // RAMUserDelete removes a user (the caller checks for keys and policies).
@@ -88,20 +75,7 @@ func (q Q) RAMUserDelete(ctx context.Context, accountID, name string) error {
 // AccessKeyListByUser returns a RAM user's keys (userName "" for the main
 // account's own).
 func (q Q) AccessKeyListByUser(ctx context.Context, accountID, userName string) ([]*AccessKey, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = $1 AND user_name = $2 ORDER BY created_at, id`, accountID, userName)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*AccessKey
-	for rows.Next() {
-		k, err := scanAccessKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, interpretError(rows.Err())
+	return queryAll(ctx, q.db, scanAccessKey, `SELECT `+accessKeyColumns+` FROM access_keys WHERE account_id = $1 AND user_name = $2 ORDER BY created_at, id`, accountID, userName)
 }
 
 // AccessKeyDelete removes a key. Returns ErrNotFound.
@@ -131,7 +105,7 @@ type RAMPolicyVersion struct {
 
 const ramPolicyColumns = `p.account_id, p.policy_name, p.description, p.default_version, p.next_version, p.create_date, p.update_date, v.document`
 
-func scanRAMPolicy(row interface{ Scan(...any) error }) (*RAMPolicy, error) {
+func scanRAMPolicy(row scanner) (*RAMPolicy, error) {
 	var p RAMPolicy
 	var next, created, updated int64
 	if err := row.Scan(&p.AccountID, &p.PolicyName, &p.Description, &p.DefaultVersion, &next, &created, &updated, &p.Document); err != nil {
@@ -163,20 +137,7 @@ func (q Q) RAMPolicyGet(ctx context.Context, accountID, name string) (*RAMPolicy
 
 // RAMPolicyList returns an account's custom policies by name.
 func (q Q) RAMPolicyList(ctx context.Context, accountID string) ([]*RAMPolicy, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+ramPolicyColumns+ramPolicyFrom+` WHERE p.account_id = $1 ORDER BY p.policy_name`, accountID)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []*RAMPolicy
-	for rows.Next() {
-		p, err := scanRAMPolicy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, interpretError(rows.Err())
+	return queryAll(ctx, q.db, scanRAMPolicy, `SELECT `+ramPolicyColumns+ramPolicyFrom+` WHERE p.account_id = $1 ORDER BY p.policy_name`, accountID)
 }
 
 // RAMPolicyDelete removes a custom policy and its versions.

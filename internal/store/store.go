@@ -198,3 +198,24 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // fromMicros converts the stored form back, in UTC.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, db dbtx, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, interpretError(rows.Err())
+}
