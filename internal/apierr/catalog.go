@@ -37,6 +37,10 @@ var (
 	InstanceTypeNotSupportedTooManyDisksAttached                = def(400, "InstanceTypeNotSupported.TooManyDisksAttached", "%s")
 	InsufficientBalance                                         = def(403, "InsufficientBalance", "Your account does not have enough balance.") // AutoPay=true and the balance (vouchers and cash) does not cover the order; nothing is kept
 	InternalError                                               = def(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure.")
+	InvalidDestinationResource                                  = def(404, "Invalid.DestinationResource", "The specified DestinationResource is not valid.")
+	InvalidOperationType                                        = def(400, "Invalid.OperationType", "The specified operationType is not valid.")
+	InvalidParam                                                = def(400, "Invalid.Param", "The input parameter DestinationResource that is mandatory for processing this request is not supplied.")
+	InvalidResourceId                                           = def(404, "Invalid.ResourceId", "The specified ResourceId is not valid.") // DescribeResourcesModification: a ResourceId that is not an instance id at all
 	InvalidAcceptLanguageNotFound                               = def(404, "InvalidAcceptLanguage.NotFound", "The specified AcceptLanguage is not found.")
 	InvalidAccessKeyIDInactive                                  = def(400, "InvalidAccessKeyId.Inactive", "Specified access key is disabled.")
 	InvalidAccessKeyIDNotFound                                  = def(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")    // 404 as real ECS sends it (older docs say 400)
@@ -67,6 +71,7 @@ var (
 	InvalidInstanceTypeNotFound                                 = def(404, "InvalidInstanceType.NotFound", "The specified InstanceType does not exist.")                   // a catalog query that names an unknown type
 	InvalidInstanceTypeNotSupportCpuOptionsNestedVirtualization = def(400, "InvalidInstanceType.NotSupportCpuOptionsNestedVirtualization", "The specified instance type does not support CpuOptions.NestedVirtualization: %s.")
 	InvalidInstanceTypeNotSupportDiskCategory                   = def(403, "InvalidInstanceType.NotSupportDiskCategory", "The instanceType of the specified instance does not support this disk category.")
+	InvalidInstanceTypeNotSupportUpgrade                        = def(403, "InvalidInstanceType.NotSupportUpgrade", "The specified InstanceType can only be downgraded.") // DescribeInstanceModificationPrice quotes upgrades only
 	InvalidInstanceTypeNotSupported                             = def(400, "InvalidInstanceType.NotSupported", "The specified InstanceType is not Supported.")
 	InvalidInstanceTypeValueNotSupported                        = def(400, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType does not exist or beyond the permitted range.") // the instance type does not exist in the catalog
 	InvalidInstanceTypeValueNotSupportedRange                   = def(403, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType does not exist or beyond the permitted range.") // the type exists but is outside what this instance may change to (family change-compatibility table)
@@ -90,6 +95,9 @@ var (
 	InvalidOperationStarterPackage                              = def(403, "InvalidOperation.StarterPackage", "StarterPackage not support modification.")
 	InvalidOperationVpcHasEnabledAdvancedNetworkFeature         = def(400, "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature", "The specified vpc has enabled advanced network feature.")
 	InvalidOrderIDNotFound                                      = def(404, "InvalidOrderId.NotFound", "The specified OrderId does not exist.")
+	InvalidParamCores                                           = def(403, "InvalidParam.Cores", "The specified parameter 'Cores' should be empty")
+	InvalidParamMemory                                          = def(403, "InvalidParam.Memory", "The specified parameter 'Memory' should be empty")
+	InvalidParamTypeAndCpuMemConflict                           = def(403, "InvalidParam.TypeAndCpuMem.Conflict", "The specified 'InstanceType' and 'Cores','Memory' are not blank at the same time.")
 	InvalidParameter                                            = def(400, "InvalidParameter", "%s")
 	InvalidParameterCommentsLength                              = def(400, "InvalidParameter.Comments.Length", "The parameter - \"Comments\" beyond the length limit.")
 	InvalidParameterDescriptionLength                           = def(400, "InvalidParameter.Description.Length", "The parameter - \"Description\" beyond the length limit.")
@@ -136,6 +144,7 @@ var (
 	MalformedPolicyDocument                                     = def(400, "MalformedPolicyDocument", "%s") // the message says what is wrong and where
 	MissingParameter                                            = def(400, "MissingParameter", "The input parameter \"%s\" that is mandatory for processing this request is not supplied.")
 	MissingParameterDiskCategory                                = def(400, "MissingParameter.DiskCategory", "The specified parameter Disk.Category can not be null when Disk.DiskId is specified.")
+	MissingParameterInstanceTypeOrDataDisk                      = def(400, "MissingParameter.InstanceTypeOrDataDisk", "The input parameter InstanceType or DataDisk that is mandatory for processing this request is not supplied.")
 	MissingParamter                                             = def(400, "MissingParamter", "The specified parameter \"Period\" is not null.") // the typo is ECS's own: RunInstances without Period for PrePaid
 	NoPermission                                                = def(403, "NoPermission", "You are not authorized to do this action.")          // a RAM user denied a RAM action
 	NoPermissionPrice                                           = def(400, "NoPermission.Price", "The operation requires price permission. Please either apply for permission from your main account, or set the parameter AutoPay as true.")
@@ -147,6 +156,7 @@ var (
 	OperationDeniedNoStock                                      = def(403, "OperationDenied.NoStock", "The specified instance is out of usage.")
 	OperationDeniedUnpaidOrder                                  = def(403, "OperationDenied.UnpaidOrder", "The specified instance has unpaid order.")
 	OrderCreationFailed                                         = def(400, "OrderCreationFailed", "Order creation failed, please check your params and try it again later.")
+	PriceNotFound                                               = def(400, "PriceNotFound", "The price of the specified resource is not found.") // DescribeInstanceModificationPrice: ecsd has no price for subscription data disks
 	QuotaExceedDiskCapacity                                     = def(400, "QuotaExceed.DiskCapacity", "The used capacity of disk type has exceeded the quota in the zone, %s.")
 	QuotaExceedElasticQuota                                     = def(403, "QuotaExceed.ElasticQuota", "No additional quota is available for the specified ECS instance type.")
 	QuotaExceedRufundVcpu                                       = def(400, "QuotaExceed.RufundVcpu", "The maximum number of refunded vcpu is exceeded: %s .")

@@ -62,11 +62,21 @@ type plannedDisk struct {
 	category, perfLevel string
 }
 
-// ruleOpts say which rules apply: DescribeResourcesModification asks for
-// every type that could be offered, so it skips the target-specific and
-// request-parameter rules that the caller checks per type.
+// ruleOpts say which rules apply. ModifyPrepayInstanceSpec applies them all
+// (the zero value); DescribeResourcesModification and
+// DescribeInstanceModificationPrice ask about the same rules in these modes.
 type ruleOpts struct {
+	// skipStock treats a zone that offers the type as having stock, so that
+	// DescribeResourcesModification can list sold-out types as SoldOut.
 	skipStock bool
+	// instanceOnly stops after the rules about the instance itself (1–8),
+	// before a target type is looked at: the describe actions return those
+	// errors as errors, and check each target type with the full list.
+	instanceOnly bool
+	// allowExpired skips rule 5: a renewal with a change
+	// (DescribeResourcesModification OperationType RenewDowngrade or
+	// RenewModify) is asked about instances that expire or have expired.
+	allowExpired bool
 }
 
 // onlineFamilies can change type without a restart (ModifyMode=Online),
@@ -134,7 +144,7 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	}
 	// 5. Not expired: renew first (spec: "Before you change the instance
 	// type of an expired instance, you must renew the instance").
-	if inst.Expired || !inst.ExpiredTime.After(now) {
+	if !o.allowExpired && (inst.Expired || !inst.ExpiredTime.After(now)) {
 		return nil, apierr.InvalidInstancePreInstanceExpired.Newf("Instance business status is not Expired: %s expired at %s; renew it first.", inst.ID, rpc.FormatTime(inst.ExpiredTime))
 	}
 	// 6. No unpaid or unfinished order, no planned or active change.
@@ -151,6 +161,9 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	}
 	if from != nil && from.LocalStorageAmount > 0 {
 		return nil, apierr.OperationDeniedLocalDiskUnsupported.New()
+	}
+	if o.instanceOnly {
+		return p, nil
 	}
 	// 9. The target type exists and differs from the current one.
 	if !targetKnown {
