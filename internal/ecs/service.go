@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -173,4 +174,18 @@ func configInt(config, field string) int {
 	}
 	f, _ := m[field].(float64)
 	return int(f)
+}
+
+// regionOfID returns the region whose id prefix an instance id carries
+// ("i-bp…" is cn-hangzhou's), or "" when none does.
+func (s *Service) regionOfID(id string) string {
+	if !instanceIDPattern.MatchString(id) {
+		return ""
+	}
+	for _, r := range s.Catalog.Regions() {
+		if strings.HasPrefix(id[2:], r.InstanceIdPrefix) {
+			return r.RegionId
+		}
+	}
+	return ""
 }

@@ -101,7 +101,12 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	if err != nil {
 		return nil, err
 	}
-	inst, err := ownInstance(ctx, q, env.Caller, region.RegionId, in.InstanceID) // 1. exists and is yours: InvalidInstanceId.NotFound
+	// 1. The id is one of this region's (its prefix names the region:
+	// InvalidParameter.InstanceId), exists and is yours (InvalidInstanceId.NotFound).
+	if other := s.regionOfID(in.InstanceID); other != "" && other != region.RegionId {
+		return nil, apierr.InvalidParameterInstanceId.Newf("The specified InstanceId %s is an instance id of region %s, not of %s. The specified InstanceId parameter is invalid.", in.InstanceID, other, region.RegionId)
+	}
+	inst, err := ownInstance(ctx, q, env.Caller, region.RegionId, in.InstanceID)
 	if err != nil {
 		return nil, err
 	}

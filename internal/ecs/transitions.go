@@ -29,8 +29,12 @@ type TransitionWorker struct {
 
 func (w *TransitionWorker) Work(ctx context.Context, job *river.Job[TransitionArgs]) error {
 	a := job.Args
+	// Read the clock before the transaction: the manual clock reads the
+	// store, and a second connection taken inside a SQLite write
+	// transaction can wait for the connections the waiting writers hold.
+	now := w.Now()
 	return w.Store.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.InstanceTransition(ctx, a.InstanceID, a.From, a.To, w.Now())
+		_, err := tx.InstanceTransition(ctx, a.InstanceID, a.From, a.To, now)
 		return err
 	})
 }
@@ -44,8 +48,9 @@ type SpecChangeWorker struct {
 }
 
 func (w *SpecChangeWorker) Work(ctx context.Context, job *river.Job[SpecChangeArgs]) error {
+	now := w.Now() // before the transaction, as in TransitionWorker
 	return w.Store.InTx(ctx, func(tx *store.Tx) error {
-		return w.Service.applyChange(ctx, tx, job.Args, w.Now())
+		return w.Service.applyChange(ctx, tx, job.Args, now)
 	})
 }
 

@@ -42,6 +42,11 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	dsn     string
+	// writers queues this process's write transactions on SQLite, which
+	// runs one writer at a time anyway: waiting here in turn is fairer and
+	// cheaper than every writer polling SQLite's lock (busy_timeout).
+	// SQLite's own lock still decides between processes. nil on PostgreSQL.
+	writers chan struct{}
 }
 
 // Options tunes Open.
@@ -70,7 +75,7 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
 	// write lock at BEGIN so two writers queue on busy_timeout instead of
 	// failing when a read transaction upgrades.
 	dsn := "file:" + filepath.Join(dir, "ecsd.db") +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		"?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -87,7 +92,9 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dir, err)
 	}
-	return newStore(db, SQLite, dsn), nil
+	st := newStore(db, SQLite, dsn)
+	st.writers = make(chan struct{}, 1)
+	return st, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error) {
@@ -139,6 +146,14 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 // InTx runs fn in a transaction and commits it when fn returns nil. Any
 // error, or a panic, rolls everything back.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if s.writers != nil {
+		select {
+		case s.writers <- struct{}{}:
+			defer func() { <-s.writers }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	stx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return interpretError(err)
