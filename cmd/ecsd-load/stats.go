@@ -52,7 +52,7 @@ type Summary struct {
 	Requests          int
 	Accepted          int
 	AcceptedPerSecond float64
-	// Rejected counts answered refusals by error code.
+	// Rejected counts answered errors by code (5xx codes too).
 	Rejected map[string]int
 	// ServerErrors are 5xx answers; TransportErrors are calls that got no
 	// answer. Both count as failures.
@@ -85,6 +85,9 @@ func (s *Summary) print(w io.Writer) {
 	fmt.Fprintf(w, "duration           %.1fs\n", s.DurationSeconds)
 	fmt.Fprintf(w, "requests           %d\n", s.Requests)
 	fmt.Fprintf(w, "accepted           %d (%.1f/s)\n", s.Accepted, s.AcceptedPerSecond)
+	if len(s.Rejected) == 0 {
+		fmt.Fprintf(w, "rejected           none\n")
+	}
 	for _, code := range slices.Sorted(maps.Keys(s.Rejected)) {
 		fmt.Fprintf(w, "rejected           %s: %d\n", code, s.Rejected[code])
 	}

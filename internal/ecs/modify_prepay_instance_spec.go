@@ -104,6 +104,7 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 	case p.direction == Downgrade:
 		o.Type = store.OrderDowngrade
 		cfg.RefundedVcpu = max(p.from.CpuCoreCount-p.to.CpuCoreCount, 0)
+		o.RefundedVCPU = cfg.RefundedVcpu
 	case p.temporary:
 		o.Type = store.OrderTempUpgrade
 		cfg.EndTime = p.until.Format(time.RFC3339)

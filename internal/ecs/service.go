@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -165,16 +164,6 @@ func privateIP(r *catalog.Region, zoneID string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// configInt reads an integer field of an order's JSON config (0 if absent).
-func configInt(config, field string) int {
-	var m map[string]any
-	if json.Unmarshal([]byte(config), &m) != nil {
-		return 0
-	}
-	f, _ := m[field].(float64)
-	return int(f)
-}
 
 // regionOfID returns the region whose id prefix an instance id carries
 // ("i-bp…" is cn-hangzhou's), or "" when none does.

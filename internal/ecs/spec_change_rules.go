@@ -494,17 +494,12 @@ func (s *Service) checkChangeQuotas(ctx context.Context, env *rpc.Env, acc *stor
 	if acc.Flags.DowngradeQuota == 0 {
 		return apierr.OperationDeniedAccount.Newf("The current user does not support this operation: the account may not downgrade (its downgrade quota is 0).")
 	}
-	start := billing.MonthStart(now)
-	downs, n, err := env.Q().OrderList(ctx, store.OrderFilter{AccountID: acc.ID, Type: store.OrderDowngrade, PaymentStatus: store.PaymentPaid, CreatedFrom: start})
+	n, refunded, err := env.Q().OrderDowngradeStats(ctx, acc.ID, billing.MonthStart(now))
 	if err != nil {
 		return err
 	}
 	if n >= acc.Flags.DowngradeQuota {
 		return apierr.InstanceDowngradeQuotaExceed.Newf("Quota of instance downgrade is exceed: %d of %d downgrades this month.", n, acc.Flags.DowngradeQuota)
-	}
-	refunded := 0
-	for _, o := range downs {
-		refunded += configInt(o.Config, "RefundedVcpu")
 	}
 	if give := from.CpuCoreCount - to.CpuCoreCount; give > 0 && refunded+give > acc.Flags.RefundVCPUQuota {
 		return apierr.QuotaExceedRufundVcpu.New(itoa(refunded+give) + " of " + itoa(acc.Flags.RefundVCPUQuota))

@@ -39,20 +39,22 @@ type Order struct {
 	CreatedAt     time.Time
 	PaidAt        time.Time
 	InstanceIDs   []string
+	// RefundedVCPU is what a Downgrade order gave back, for the monthly quota.
+	RefundedVCPU int
 }
 
 const orderColumns = `id, account_id, order_type, payment_status, region_id, charge_type, instance_type, quantity, amount,
-	voucher_paid, cash_paid, usage_start, usage_end, config, created_at, paid_at`
+	voucher_paid, cash_paid, usage_start, usage_end, config, created_at, paid_at, refunded_vcpu`
 
 func scanOrder(row scanner) (*Order, error) {
 	var o Order
-	var qty, start, end, created, paid int64
+	var qty, start, end, created, paid, refunded int64
 	err := row.Scan(&o.ID, &o.AccountID, &o.Type, &o.PaymentStatus, &o.RegionID, &o.ChargeType, &o.InstanceType, &qty, &o.Amount,
-		&o.VoucherPaid, &o.CashPaid, &start, &end, &o.Config, &created, &paid)
+		&o.VoucherPaid, &o.CashPaid, &start, &end, &o.Config, &created, &paid, &refunded)
 	if err != nil {
 		return nil, interpretError(err)
 	}
-	o.Quantity = int(qty)
+	o.Quantity, o.RefundedVCPU = int(qty), int(refunded)
 	if start != 0 {
 		o.UsageStart = fromMicros(start)
 	}
@@ -68,9 +70,9 @@ func scanOrder(row scanner) (*Order, error) {
 
 // OrderInsert stores an order and links it to its instances.
 func (q Q) OrderInsert(ctx context.Context, o *Order) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+	_, err := q.db.ExecContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		o.ID, o.AccountID, o.Type, o.PaymentStatus, o.RegionID, o.ChargeType, o.InstanceType, o.Quantity, o.Amount,
-		o.VoucherPaid, o.CashPaid, optMicros(o.UsageStart), optMicros(o.UsageEnd), o.Config, micros(o.CreatedAt), optMicros(o.PaidAt))
+		o.VoucherPaid, o.CashPaid, optMicros(o.UsageStart), optMicros(o.UsageEnd), o.Config, micros(o.CreatedAt), optMicros(o.PaidAt), o.RefundedVCPU)
 	if err != nil {
 		return interpretError(err)
 	}
@@ -222,4 +224,14 @@ func (q Q) OrderPaidByType(ctx context.Context, instanceID string) (map[string][
 		out[typ] = cur
 	}
 	return out, interpretError(rows.Err())
+}
+
+// OrderDowngradeStats counts an account's paid Downgrade orders created
+// since a time and the vCPUs they gave back.
+func (q Q) OrderDowngradeStats(ctx context.Context, accountID string, since time.Time) (count, vcpus int, err error) {
+	var n, v int64
+	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(refunded_vcpu), 0) FROM orders
+		WHERE account_id = $1 AND order_type = $2 AND payment_status = $3 AND created_at >= $4`,
+		accountID, OrderDowngrade, PaymentPaid, micros(since)).Scan(&n, &v)
+	return int(n), int(v), interpretError(err)
 }

@@ -18,6 +18,10 @@ ALTER TABLE accounts ADD COLUMN refund_vcpu_quota BIGINT NOT NULL DEFAULT 64;
 -- JSON: {"cloud_essd": 32768, ...} GiB per disk category and zone; none: no limit
 ALTER TABLE accounts ADD COLUMN disk_capacity_quota TEXT NOT NULL DEFAULT '{}';
 
+-- vCPUs a downgrade order gave back, for the monthly refund quota.
+ALTER TABLE orders ADD COLUMN refunded_vcpu BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX orders_account_type ON orders (account_id, order_type, created_at);
+
 -- Injected failures: the next `remaining` calls of an action return code.
 CREATE TABLE faults (
     id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -32,6 +36,8 @@ CREATE INDEX faults_action ON faults (action, remaining);
 
 -- +goose Down
 DROP TABLE faults;
+DROP INDEX orders_account_type;
+ALTER TABLE orders DROP COLUMN refunded_vcpu;
 ALTER TABLE accounts DROP COLUMN disk_capacity_quota;
 ALTER TABLE accounts DROP COLUMN refund_vcpu_quota;
 ALTER TABLE accounts DROP COLUMN downgrade_quota;
