@@ -7,10 +7,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,6 +50,9 @@ type Server struct {
 	AccountID       string
 	AccessKeyID     string
 	AccessKeySecret string
+
+	cfg  server.Config
+	stop func() error
 }
 
 // Each runs fn against a fresh server on each store, as subtests "sqlite"
@@ -84,6 +91,18 @@ func Start(t *testing.T, kind string, opts Options) *Server {
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
+	s := serve(t, cfg)
+	if s.DefaultAccount == nil {
+		t.Fatal("a fresh store did not create the default account")
+	}
+	s.AccountID = s.DefaultAccount.Account.ID
+	return s
+}
+
+// serve runs server.New with cfg on a loopback port, behind the recorder of
+// error codes, and stops it when the test ends (or at Restart).
+func serve(t *testing.T, cfg server.Config) *Server {
+	t.Helper()
 	ctx := context.Background()
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
@@ -93,30 +112,137 @@ func Start(t *testing.T, kind string, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same limits as the server's own http.Server; the handler is the
+	// server's whole HTTP surface, wrapped to record the error codes sent.
+	hs := &http.Server{
+		Handler:           Record(srv.Handler()),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil {
-			t.Errorf("shutdown: %v", err)
+	go func() {
+		err := hs.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
 		}
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+		done <- err
+	}()
 	s := &Server{
 		Server:          srv,
 		Endpoint:        ln.Addr().String(),
 		URL:             "http://" + ln.Addr().String(),
 		AccessKeyID:     cfg.DefaultAccessKeyID,
 		AccessKeySecret: cfg.DefaultAccessKeySecret,
+		cfg:             cfg,
 	}
-	if srv.DefaultAccount == nil {
-		t.Fatal("a fresh store did not create the default account")
-	}
-	s.AccountID = srv.DefaultAccount.Account.ID
+	s.stop = sync.OnceValue(func() error {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return errors.Join(hs.Shutdown(sctx), srv.Shutdown(sctx), <-done)
+	})
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
 	return s
+}
+
+// Restart shuts the server down (in-flight requests finish, River stops,
+// the store closes) and starts a new server.New on the same store and
+// config, as a restarted process would. Jobs and timers left in the store
+// are the new server's to run. The old *Server must not be used after.
+func (s *Server) Restart(t *testing.T) *Server {
+	t.Helper()
+	if err := s.stop(); err != nil {
+		t.Fatalf("shutdown before restart: %v", err)
+	}
+	n := serve(t, s.cfg)
+	n.AccountID = s.AccountID
+	return n
+}
+
+// CodeStatus is an error code with the HTTP status it was sent with.
+type CodeStatus struct {
+	Code   string
+	Status int
+}
+
+// recorded holds every (Code, HTTP status) that a server of this process
+// sent on the RPC endpoint.
+var recorded struct {
+	sync.Mutex
+	m map[CodeStatus]int
+}
+
+// Recorded returns how many times each (Code, HTTP status) was sent on the
+// RPC endpoint by the servers of this test process so far.
+func Recorded() map[CodeStatus]int {
+	recorded.Lock()
+	defer recorded.Unlock()
+	out := make(map[CodeStatus]int, len(recorded.m))
+	for k, v := range recorded.m {
+		out[k] = v
+	}
+	return out
+}
+
+var xmlCode = regexp.MustCompile(`<Code>([^<]*)</Code>`)
+
+// Record wraps an ecsd handler: every error answer of the RPC endpoint
+// (path "/", status 400 or more) adds its Code and status to Recorded.
+// The admin API and the probes are not recorded.
+func Record(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rw := &recordingWriter{ResponseWriter: w}
+		h.ServeHTTP(rw, r)
+		if rw.status < 400 {
+			return
+		}
+		code := ""
+		var body struct{ Code string }
+		if json.Unmarshal(rw.body.Bytes(), &body) == nil {
+			code = body.Code
+		} else if m := xmlCode.FindSubmatch(rw.body.Bytes()); m != nil {
+			code = string(m[1])
+		}
+		recorded.Lock()
+		defer recorded.Unlock()
+		if recorded.m == nil {
+			recorded.m = map[CodeStatus]int{}
+		}
+		recorded.m[CodeStatus{Code: code, Status: rw.status}]++
+	})
+}
+
+// recordingWriter remembers the status and, for an error, the body.
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.status >= 400 && w.body.Len() < 64<<10 {
+		w.body.Write(p)
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // Admin calls the admin API with the token and decodes the JSON answer into
