@@ -97,10 +97,25 @@ type Server struct {
 // once this replica injected one, and refreshed from the store by the timer
 // loop so that faults injected through another replica are seen within a
 // tick. Without it every call would pay a query for a test-only feature.
-type faultSwitch struct{ on atomic.Bool }
+type faultSwitch struct {
+	on  atomic.Bool
+	gen atomic.Uint64 // bumped by every local arm
+}
 
-func (f *faultSwitch) arm()        { f.on.Store(true) }
+func (f *faultSwitch) arm()        { f.gen.Add(1); f.on.Store(true) }
 func (f *faultSwitch) armed() bool { return f.on.Load() }
+
+// refresh sets the switch from a count of pending faults read after gen was
+// taken; a local arm since then wins over a count that could predate it.
+func (f *faultSwitch) refresh(gen uint64, pending bool) {
+	if pending {
+		f.on.Store(true)
+		return
+	}
+	if f.gen.Load() == gen {
+		f.on.CompareAndSwap(true, false)
+	}
+}
 
 // New opens and migrates the store, bootstraps an empty one, and builds the
 // handlers. It starts River but does not listen; call Serve.
@@ -216,8 +231,9 @@ func (s *Server) startTimers() {
 				if _, err := s.ECS.RunDueTimers(ctx, s.Store, s.Clock.Now(), s.cfg.Log); err != nil && ctx.Err() == nil {
 					s.cfg.Log.Error("timers", "err", err)
 				}
+				gen := s.faults.gen.Load()
 				if n, err := s.Store.FaultCount(ctx); err == nil {
-					s.faults.on.Store(n > 0)
+					s.faults.refresh(gen, n > 0)
 				}
 			}
 		}
