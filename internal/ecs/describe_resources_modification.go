@@ -108,8 +108,9 @@ const (
 	categoryWithStock     = "WithStock"
 	categoryNoStock       = "WithoutStock"
 	systemDiskUnit        = "GiB"
-	systemDiskMinSize     = 20   // GiB, as RunInstances checks a system disk
-	systemDiskMaxSize     = 2048 // GiB
+	systemDiskMinSize     = 20    // GiB, the least size of any cloud disk
+	systemDiskMaxSize     = 2048  // GiB
+	dataDiskMaxSize       = 32768 // GiB
 	preferredDataCategory = "cloud_essd"
 )
 

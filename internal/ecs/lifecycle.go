@@ -34,3 +34,20 @@ func (s *Service) transition(ctx context.Context, env *rpc.Env, inst *store.Inst
 func incorrectStatus(inst *store.Instance, want string) error {
 	return apierr.IncorrectInstanceStatus.Newf("The current status of the resource does not support this operation: instance %s is %s; it must be %s.", inst.ID, inst.Status, want)
 }
+
+// checkRunningOperable is the shared precondition of StopInstance and
+// RebootInstance: not locked for security (InstanceLockedForSecurity), not
+// expired or in arrears (InstanceExpiredOrInArrears), and Running
+// (IncorrectInstanceStatus).
+func checkRunningOperable(inst *store.Instance) error {
+	if err := checkNotLocked(inst); err != nil {
+		return err
+	}
+	if inst.Expired || inst.LockReason == "financial" {
+		return apierr.InstanceExpiredOrInArrears.New()
+	}
+	if inst.Status != store.StatusRunning {
+		return incorrectStatus(inst, store.StatusRunning)
+	}
+	return nil
+}

@@ -400,9 +400,9 @@ func (s *Service) diskSpec(t *catalog.InstanceType, category, pl string, size *i
 	if d.Category == "cloud_essd" && d.PerformanceLevel == "" {
 		d.PerformanceLevel = "PL1"
 	}
-	lo, hi := 20, 32768
+	lo, hi := systemDiskMinSize, dataDiskMaxSize
 	if system {
-		hi = 2048
+		hi = systemDiskMaxSize
 	}
 	if d.Size < lo || d.Size > hi {
 		return d, apierr.InvalidParameter.Newf("The specified disk size %d GiB is not valid: use %d to %d.", d.Size, lo, hi)

@@ -35,14 +35,8 @@ func (s *Service) stopInstance(ctx context.Context, env *rpc.Env, req *StopInsta
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNotLocked(inst); err != nil {
+	if err := checkRunningOperable(inst); err != nil {
 		return nil, err
-	}
-	if inst.Expired || inst.LockReason == "financial" {
-		return nil, apierr.InstanceExpiredOrInArrears.New()
-	}
-	if inst.Status != store.StatusRunning {
-		return nil, incorrectStatus(inst, store.StatusRunning)
 	}
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
