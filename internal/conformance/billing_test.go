@@ -135,6 +135,9 @@ func TestSubscriptionClock(t *testing.T) {
 			func(r *ecs.RunInstancesRequest) { r.AutoRenewPeriod = requests.NewInteger(1) }), "70.00", 1)[0]
 		rich.wantBalance(t, "8430.00", "0.00")
 		rich.waitStatus(t, "Running", last, next, week)
+		// Its start is a job: wait for Running before the clock moves, or an
+		// expiry may find it still Pending.
+		weekly.waitStatus(t, "Running", weeklyID)
 		expires(rich, last, "2026-02-28T16:00Z")
 		expires(rich, next, "2026-03-01T16:00Z")
 		expires(rich, week, "2026-02-08T16:00Z")
