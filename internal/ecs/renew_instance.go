@@ -58,7 +58,7 @@ func (s *Service) renewInstance(ctx context.Context, env *rpc.Env, req *RenewIns
 	if inst.ChargeType != store.PrePaid {
 		return nil, apierr.ChargeTypeViolation.Newf("The operation is not permitted due to charge type of the instance: %s is pay-as-you-go.", inst.ID)
 	}
-	unpaid, _, err := env.Tx.OrderList(ctx, store.OrderFilter{AccountID: inst.AccountID, InstanceID: inst.ID, PaymentStatus: store.PaymentUnpaid, Limit: 1})
+	unpaid, err := env.Tx.OrderUnpaidOfInstance(ctx, inst.AccountID, inst.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -281,7 +281,7 @@ func direction(pOld, pNew money.Amount, from, to *catalog.InstanceType) string {
 // minChangeInterval, when set, is the least time between two changes of an
 // instance (the user guide asks for five minutes); 0 turns it off.
 func (s *Service) checkOrders(ctx context.Context, q store.Q, inst *store.Instance, now time.Time) error {
-	unpaid, _, err := q.OrderList(ctx, store.OrderFilter{AccountID: inst.AccountID, InstanceID: inst.ID, PaymentStatus: store.PaymentUnpaid, Limit: 5})
+	unpaid, err := q.OrderUnpaidOfInstance(ctx, inst.AccountID, inst.ID)
 	if err != nil {
 		return err
 	}

@@ -176,6 +176,19 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]*Order, int, error) 
 	return out, total, q.orderInstances(ctx, out)
 }
 
+// OrderUnpaidOfInstance returns the Unpaid orders that name the instance,
+// newest first. The literal matches the partial index orders_unpaid.
+func (q Q) OrderUnpaidOfInstance(ctx context.Context, accountID, instanceID string) ([]*Order, error) {
+	out, err := queryAll(ctx, q.db, scanOrder, `SELECT `+orderColumns+` FROM orders
+		WHERE account_id = $1 AND payment_status = 'Unpaid'
+		AND id IN (SELECT order_id FROM order_instances WHERE instance_id = $2)
+		ORDER BY created_at DESC, id DESC`, accountID, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	return out, q.orderInstances(ctx, out)
+}
+
 // OrderMarkPaid records the payment of an Unpaid order (compare-and-set:
 // false if it was no longer Unpaid).
 func (q Q) OrderMarkPaid(ctx context.Context, id string, voucherPaid, cashPaid int64, now time.Time) (bool, error) {
@@ -230,8 +243,9 @@ func (q Q) OrderPaidByType(ctx context.Context, instanceID string) (map[string][
 // since a time and the vCPUs they gave back.
 func (q Q) OrderDowngradeStats(ctx context.Context, accountID string, since time.Time) (count, vcpus int, err error) {
 	var n, v int64
+	// The literals match the partial index orders_downgrades.
 	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(refunded_vcpu), 0) FROM orders
-		WHERE account_id = $1 AND order_type = $2 AND payment_status = $3 AND created_at >= $4`,
-		accountID, OrderDowngrade, PaymentPaid, micros(since)).Scan(&n, &v)
+		WHERE account_id = $1 AND order_type = 'Downgrade' AND payment_status = 'Paid' AND created_at >= $2`,
+		accountID, micros(since)).Scan(&n, &v)
 	return int(n), int(v), interpretError(err)
 }
