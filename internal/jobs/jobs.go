@@ -68,7 +68,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		cfg.Register(workers)
 	}
 	if cfg.MaxWorkers <= 0 {
-		cfg.MaxWorkers = 10
+		cfg.MaxWorkers = 100
 	}
 	logger := cfg.Log
 	if logger == nil {
@@ -79,7 +79,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers:           workers,
 		FetchCooldown:     50 * time.Millisecond,
-		FetchPollInterval: 200 * time.Millisecond,
+		FetchPollInterval: 100 * time.Millisecond,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return NonceCleanupArgs{}, nil },
