@@ -9,8 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,11 +40,9 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	dsn     string
-	// writers queues this process's write transactions on SQLite, which
-	// runs one writer at a time anyway: waiting here in turn is fairer and
-	// cheaper than every writer polling SQLite's lock (busy_timeout).
-	// SQLite's own lock still decides between processes. nil on PostgreSQL.
-	writers chan struct{}
+	// writer is SQLite's one write turn in this process (see writerConn);
+	// nil on PostgreSQL.
+	writer *writerTurn
 }
 
 // Options tunes Open.
@@ -65,36 +61,6 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return openPostgres(ctx, dsn, opts)
 	}
 	return openSQLite(ctx, dsn, opts)
-}
-
-func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data dir: %w", err)
-	}
-	// WAL lets readers run beside the writer; _txlock=immediate takes the
-	// write lock at BEGIN so two writers queue on busy_timeout instead of
-	// failing when a read transaction upgrades.
-	dsn := "file:" + filepath.Join(dir, "ecsd.db") +
-		"?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, err
-	}
-	// More than one connection: goose and any code that touches the pool
-	// while a transaction is open would deadlock on a single one.
-	n := opts.MaxConns
-	if n <= 0 {
-		n = 4
-	}
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", dir, err)
-	}
-	st := newStore(db, SQLite, dsn)
-	st.writers = make(chan struct{}, 1)
-	return st, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error) {
@@ -146,13 +112,14 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 // InTx runs fn in a transaction and commits it when fn returns nil. Any
 // error, or a panic, rolls everything back.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	if s.writers != nil {
-		select {
-		case s.writers <- struct{}{}:
-			defer func() { <-s.writers }()
-		case <-ctx.Done():
-			return ctx.Err()
+	if s.writer != nil {
+		// Wait for the turn before taking a connection, so that queued
+		// writers do not hold the pool's connections from readers.
+		if err := s.writer.take(ctx); err != nil {
+			return err
 		}
+		defer s.writer.give()
+		ctx = withWriterTurn(ctx)
 	}
 	stx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

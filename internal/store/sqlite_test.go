@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+)
+
+func openTestSQLite(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.Exec(`INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')`); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestReadOnly(t *testing.T) {
+	for q, want := range map[string]bool{
+		"SELECT 1":          true,
+		"  select * from t": true,
+		"-- name: JobGetByID :one\nSELECT * FROM t":        true,
+		"/* c */ SELECT 1":                                 true,
+		"EXPLAIN QUERY PLAN SELECT 1":                      true,
+		"VALUES (1)":                                       true,
+		"UPDATE t SET v = 'x' RETURNING id":                false,
+		"-- name: JobSetState :many\nUPDATE t SET v = 'x'": false,
+		"WITH x AS (SELECT 1) DELETE FROM t":               false,
+		"INSERT INTO t VALUES (9, 'z')":                    false,
+		"PRAGMA journal_mode":                              false,
+		"-- only a comment":                                false,
+		"SELECTED":                                         false,
+	} {
+		if got := readOnly(q); got != want {
+			t.Errorf("readOnly(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// turnHeld reports whether this process's write turn is taken.
+func turnHeld(st *Store) bool { return len(st.writer.ch) == 1 }
+
+func TestWriterTurn(t *testing.T) {
+	st := openTestSQLite(t)
+	ctx := context.Background()
+
+	t.Run("a transaction begun on the pool holds it until it ends", func(t *testing.T) {
+		tx, err := st.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !turnHeld(st) {
+			t.Fatal("turn free inside a write transaction begun on the pool (as River begins them)")
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if turnHeld(st) {
+			t.Fatal("turn still held after rollback")
+		}
+	})
+
+	t.Run("a read-only transaction does not take it", func(t *testing.T) {
+		tx, err := st.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if turnHeld(st) {
+			t.Fatal("read-only transaction took the turn")
+		}
+	})
+
+	t.Run("a writing query outside a transaction holds it while its rows are open", func(t *testing.T) {
+		rows, err := st.db.QueryContext(ctx, `UPDATE t SET v = v || '!' WHERE id = 1 RETURNING v`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !turnHeld(st) {
+			t.Fatal("turn free while an UPDATE ... RETURNING runs")
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if turnHeld(st) {
+			t.Fatal("turn still held after the rows closed")
+		}
+	})
+
+	t.Run("a reading query outside a transaction does not take it", func(t *testing.T) {
+		rows, err := st.db.QueryContext(ctx, `SELECT v FROM t`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		if turnHeld(st) {
+			t.Fatal("SELECT took the turn")
+		}
+	})
+
+	t.Run("InTx holds it, and a waiter gives up when its context ends", func(t *testing.T) {
+		err := st.InTx(ctx, func(tx *Tx) error {
+			if !turnHeld(st) {
+				t.Error("turn free inside InTx")
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			if err := st.InTx(cctx, func(*Tx) error { return nil }); !errors.Is(err, context.Canceled) {
+				t.Errorf("second writer: got %v, want context.Canceled", err)
+			}
+			_, err := tx.tx.ExecContext(ctx, `UPDATE t SET v = 'in' WHERE id = 2`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if turnHeld(st) {
+			t.Fatal("turn still held after InTx")
+		}
+	})
+}
+
+func TestStatementCache(t *testing.T) {
+	st := openTestSQLite(t)
+	ctx := context.Background()
+	const q = `SELECT v FROM t WHERE id >= $1 ORDER BY id`
+
+	read := func(db interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}, from int) []string {
+		t.Helper()
+		rows, err := db.QueryContext(ctx, q, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+
+	err := st.InTx(ctx, func(tx *Tx) error {
+		// The same statement again while its first rows are open: the
+		// second use must not reset the first.
+		rows, err := tx.tx.QueryContext(ctx, q, 1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var outer []string
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			outer = append(outer, v)
+			if inner := read(tx.tx, 2); len(inner) != 2 || inner[0] != "b" {
+				t.Errorf("nested query: got %v, want [b c]", inner)
+			}
+		}
+		if len(outer) != 3 || outer[2] != "c" {
+			t.Errorf("outer query: got %v, want [a b c]", outer)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Reused with other arguments, on one connection so that the cache is
+	// the one looked at.
+	conn, err := st.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if got := read(conn, 3); len(got) != 1 || got[0] != "c" {
+		t.Fatalf("got %v, want [c]", got)
+	}
+	if got := read(conn, 1); len(got) != 3 {
+		t.Fatalf("got %v, want [a b c]", got)
+	}
+	if _, err := conn.ExecContext(ctx, `SELEC nonsense`); err == nil {
+		t.Fatal("a statement that does not parse succeeded")
+	}
+	err = conn.Raw(func(dc any) error {
+		c := dc.(*writerConn)
+		if s, ok := c.stmts[q]; !ok || s.busy {
+			t.Errorf("statement not cached, or left busy: %+v", s)
+		}
+		if _, ok := c.stmts[`SELEC nonsense`]; ok {
+			t.Error("a statement that does not parse was cached")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
