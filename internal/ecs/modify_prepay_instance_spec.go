@@ -157,15 +157,12 @@ func (s *Service) fulfilChange(ctx context.Context, tx *store.Tx, o *store.Order
 	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
 		return err
 	}
-	ok, err := tx.StockTake(ctx, cfg.ZoneId, cfg.To, 1)
-	if err != nil && err != store.ErrNotFound {
+	ok, err := tx.StockMove(ctx, cfg.FromZoneId, cfg.From, cfg.ZoneId, cfg.To, 1)
+	if err != nil {
 		return err
 	}
 	if !ok {
 		return apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has no %s left.", cfg.ZoneId, cfg.To)
-	}
-	if err := tx.StockGive(ctx, cfg.FromZoneId, cfg.From, 1); err != nil {
-		return err
 	}
 	return s.after(ctx, tx, s.ChangeDelay, SpecChangeArgs{InstanceID: o.InstanceIDs[0], OrderID: o.ID})
 }
@@ -283,11 +280,7 @@ func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at
 	}); err != nil {
 		return err
 	}
-	if err := tx.StockGive(ctx, inst.ZoneID, inst.InstanceType, 1); err != nil {
-		return err
-	}
-	if _, err := tx.StockTake(ctx, inst.ZoneID, back, 1); err != nil && err != store.ErrNotFound {
-		return err
-	}
-	return nil
+	// The type goes back even when its stock has run out meanwhile.
+	_, err = tx.StockMove(ctx, inst.ZoneID, inst.InstanceType, inst.ZoneID, back, 1)
+	return err
 }

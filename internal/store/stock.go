@@ -47,6 +47,35 @@ func (q Q) StockGive(ctx context.Context, zoneID, instanceType string, n int) er
 	return interpretError(err)
 }
 
+// StockMove moves stock from one type to another as an instance changes
+// type: it takes n of toType in toZone, only if that much is left (false
+// when short or never stocked), and gives n of fromType back in fromZone.
+// The two rows are locked in key order, so that opposite moves at the same
+// time (an upgrade and a downgrade between the same two types) cannot
+// deadlock each other on PostgreSQL.
+func (q Q) StockMove(ctx context.Context, fromZone, fromType, toZone, toType string, n int) (bool, error) {
+	var took bool
+	take := func() error {
+		ok, err := q.StockTake(ctx, toZone, toType, n)
+		if err == ErrNotFound {
+			return nil
+		}
+		took = ok
+		return err
+	}
+	give := func() error { return q.StockGive(ctx, fromZone, fromType, n) }
+	steps := [2]func() error{take, give}
+	if fromZone < toZone || (fromZone == toZone && fromType < toType) {
+		steps = [2]func() error{give, take}
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return false, err
+		}
+	}
+	return took, nil
+}
+
 // StockSet sets a zone's stock of a type, as the operator says.
 func (q Q) StockSet(ctx context.Context, zoneID, instanceType string, available int) error {
 	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)

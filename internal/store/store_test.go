@@ -147,6 +147,55 @@ func TestStore(t *testing.T) {
 			}
 		})
 
+		t.Run("opposite stock moves at once neither deadlock nor lose stock", func(t *testing.T) {
+			const zone, small, big, start = "cn-test-a", "ecs.t.small", "ecs.t.big", 1000
+			for _, typ := range []string{small, big} {
+				if err := st.StockSet(ctx, zone, typ, start); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Upgrades (small -> big) and downgrades (big -> small) in
+			// concurrent transactions: each locks both stock rows.
+			const workers, moves = 8, 25
+			var wg sync.WaitGroup
+			errs := make(chan error, workers*moves)
+			for w := range workers {
+				from, to := small, big
+				if w%2 == 1 {
+					from, to = big, small
+				}
+				wg.Go(func() {
+					for range moves {
+						errs <- st.InTx(ctx, func(tx *store.Tx) error {
+							ok, err := tx.StockMove(ctx, zone, from, zone, to, 1)
+							if err == nil && !ok {
+								err = errors.New("stock short")
+							}
+							return err
+						})
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("stock move: %v", err)
+				}
+			}
+			a, err := st.StockGet(ctx, zone, small)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := st.StockGet(ctx, zone, big)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a != start || b != start {
+				t.Fatalf("stock after as many moves each way: %d and %d, want %d each", a, b, start)
+			}
+		})
+
 		t.Run("migrate twice is a no-op", func(t *testing.T) {
 			if err := st.Migrate(ctx); err != nil {
 				t.Fatal(err)
