@@ -25,10 +25,11 @@ const riverSchemaVersion = 8
 // Migrate applies every pending migration, River's included. On PostgreSQL a
 // session lock makes replicas that start together take turns.
 func (s *Store) Migrate(ctx context.Context) error {
-	p, err := s.provider()
+	p, done, err := s.provider()
 	if err != nil {
 		return err
 	}
+	defer done()
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -37,14 +38,36 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // MigrationStatus lists each migration and whether it is applied.
 func (s *Store) MigrationStatus(ctx context.Context) ([]*goose.MigrationStatus, error) {
-	p, err := s.provider()
+	p, done, err := s.provider()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return p.Status(ctx)
 }
 
-func (s *Store) provider() (*goose.Provider, error) {
+// provider returns goose's provider and a function that releases what it
+// holds. On SQLite it runs on a pool of its own: goose keeps a connection
+// while River's migration needs another, and the store has one writer.
+func (s *Store) provider() (*goose.Provider, func(), error) {
+	db, done := s.db, func() {}
+	if s.dialect == SQLite {
+		var err error
+		if db, err = sql.Open("sqlite", s.dsn+"&_txlock=immediate"); err != nil {
+			return nil, nil, err
+		}
+		db.SetMaxOpenConns(2)
+		done = func() { db.Close() }
+	}
+	p, err := s.gooseProvider(db)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return p, done, nil
+}
+
+func (s *Store) gooseProvider(db *sql.DB) (*goose.Provider, error) {
 	dir := "migrations/sqlite"
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
@@ -68,7 +91,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, s.db, sub, opts...)
+	return goose.NewProvider(dialect, db, sub, opts...)
 }
 
 func (s *Store) migrateRiver(ctx context.Context, db *sql.DB) error {

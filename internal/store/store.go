@@ -40,8 +40,10 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	dsn     string
-	// writer is SQLite's one write turn in this process (see writerConn);
-	// nil on PostgreSQL.
+	// On SQLite db is the one write connection; read is the pool for
+	// reads outside transactions, and writer queues InTx for db (see
+	// openSQLite). Both are nil on PostgreSQL.
+	read   *sql.DB
 	writer *writerTurn
 }
 
@@ -86,7 +88,7 @@ func newStore(db *sql.DB, d Dialect, dsn string) *Store {
 	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn}
 }
 
-// DB returns the pool, for River.
+// DB returns the pool River uses: on SQLite, the one write connection.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Dialect reports the engine.
@@ -96,7 +98,12 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DSN() string { return s.dsn }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.read != nil {
+		s.read.Close()
+	}
+	return s.db.Close()
+}
 
 // Tx is one database transaction. Domain code receives it and never begins
 // or ends one: the request pipeline or the job worker does.
@@ -113,13 +120,10 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 // error, or a panic, rolls everything back.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if s.writer != nil {
-		// Wait for the turn before taking a connection, so that queued
-		// writers do not hold the pool's connections from readers.
 		if err := s.writer.take(ctx); err != nil {
 			return err
 		}
 		defer s.writer.give()
-		ctx = withWriterTurn(ctx)
 	}
 	stx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
