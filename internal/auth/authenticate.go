@@ -198,12 +198,8 @@ func (a *Authenticator) useNonce(ctx context.Context, key *store.AccessKey, nonc
 	if ts.After(until) {
 		until = ts
 	}
-	var fresh bool
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		fresh, err = tx.NonceUse(ctx, key.ID, nonce, now, until.Add(MaxSkew))
-		return err
-	})
+	// One statement, atomic on its own: no transaction around it.
+	fresh, err := a.Store.NonceUse(ctx, key.ID, nonce, now, until.Add(MaxSkew))
 	if err != nil {
 		return Caller{}, apierr.ServiceUnavailable.New().Wrap(err)
 	}

@@ -19,12 +19,17 @@ type Payment struct {
 }
 
 // Pay takes amount from the account for an order, vouchers first and then
-// cash, as two ledger entries in tx. It returns InsufficientBalance (403) when
-// vouchers and cash together fall short, having taken nothing.
+// cash, as two ledger entries in tx. It returns Account.Arrearage when the
+// account has an overdue payment and InsufficientBalance (403) when vouchers
+// and cash together fall short, having taken nothing; both are read under
+// the account's lock.
 func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) (Payment, error) {
 	acc, err := tx.AccountLock(ctx, accountID)
 	if err != nil {
 		return Payment{}, err
+	}
+	if acc.Flags.OverduePayment {
+		return Payment{}, apierr.AccountArrearage.New()
 	}
 	var p Payment
 	p.Voucher = min(money.Amount(max(acc.VoucherBalance, 0)), amount)

@@ -15,13 +15,6 @@ import (
 // with overdue payments and InsufficientBalance when the balance falls
 // short, having written nothing.
 func (s *Service) charge(ctx context.Context, tx *store.Tx, now time.Time, o *store.Order) error {
-	acc, err := tx.AccountGetByID(ctx, o.AccountID)
-	if err != nil {
-		return err
-	}
-	if acc.Flags.OverduePayment {
-		return apierr.AccountArrearage.New()
-	}
 	pay, err := billing.Pay(ctx, tx, now, o.AccountID, o.ID, money.Amount(o.Amount))
 	if err != nil {
 		return err

@@ -89,16 +89,17 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 		args = append(args, more...)
 		cond += " AND id IN (" + ph + ")"
 	}
-	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM disks WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, interpretError(err)
-	}
 	query := `SELECT ` + diskColumns + ` FROM disks WHERE ` + cond + ` ORDER BY creation_time, disk_type DESC, device, id`
+	pageArgs := args
 	if f.Limit > 0 {
-		args = append(args, f.Limit, f.Offset)
-		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
+		pageArgs = append(args[:len(args):len(args)], f.Limit, f.Offset)
+		query += " LIMIT $" + strconv.Itoa(len(pageArgs)-1) + " OFFSET $" + strconv.Itoa(len(pageArgs))
 	}
-	out, err := queryAll(ctx, q.db, scanDisk, query, args...)
+	out, err := queryAll(ctx, q.db, scanDisk, query, pageArgs...)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := q.total(ctx, len(out), f.Offset == 0, f.Limit, `SELECT COUNT(*) FROM disks WHERE `+cond, args...)
 	return out, total, err
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -205,9 +207,11 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		}
 		where = append(where, "id IN ("+strings.Join(ph, ", ")+")")
 	}
-	for col, v := range map[string]string{"zone_id": f.ZoneID, "status": f.Status, "instance_type": f.InstanceType, "charge_type": f.ChargeType} {
-		if v != "" {
-			where = append(where, col+" = "+arg(v))
+	// In a fixed order: the same filters make the same statement, which
+	// the connections keep prepared.
+	for _, c := range [...]struct{ col, v string }{{"zone_id", f.ZoneID}, {"status", f.Status}, {"instance_type", f.InstanceType}, {"charge_type", f.ChargeType}} {
+		if c.v != "" {
+			where = append(where, c.col+" = "+arg(c.v))
 		}
 	}
 	if f.Name != "" {
@@ -217,7 +221,8 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 			where = append(where, "name = "+arg(f.Name))
 		}
 	}
-	for k, v := range f.Tags {
+	for _, k := range slices.Sorted(maps.Keys(f.Tags)) {
+		v := f.Tags[k]
 		cond := "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = instances.id AND t.tag_key = " + arg(k)
 		if v != "" {
 			cond += " AND t.tag_value = " + arg(v)
@@ -225,10 +230,7 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		where = append(where, cond+")")
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM instances WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, interpretError(err)
-	}
+	countQuery, countArgs := `SELECT COUNT(*) FROM instances WHERE `+cond, args[:len(args):len(args)]
 	if f.After != "" {
 		ts, id, _ := strings.Cut(f.After, "_")
 		us, _ := strconv.ParseInt(ts, 10, 64)
@@ -240,6 +242,10 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		query += " LIMIT " + arg(f.Limit) + " OFFSET " + arg(f.Offset)
 	}
 	out, err := queryAll(ctx, q.db, scanInstance, query, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := q.total(ctx, len(out), f.Offset == 0 && f.After == "", f.Limit, countQuery, countArgs...)
 	return out, total, err
 }
 

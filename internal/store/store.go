@@ -205,3 +205,15 @@ func queryAll[T any](ctx context.Context, db dbtx, scan func(scanner) (*T, error
 	}
 	return out, interpretError(rows.Err())
 }
+
+// total is the number of rows a list matches, given n rows read from its
+// page: the first page holds them all when it is not full, which spares the
+// COUNT that every list (and every spec change) would otherwise run.
+func (q Q) total(ctx context.Context, n int, first bool, limit int, count string, args ...any) (int, error) {
+	if first && (limit <= 0 || n < limit) {
+		return n, nil
+	}
+	var total int
+	err := q.db.QueryRowContext(ctx, count, args...).Scan(&total)
+	return total, interpretError(err)
+}
