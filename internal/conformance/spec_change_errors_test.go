@@ -590,7 +590,7 @@ func scWantV1orV2(t *testing.T, what string, err error, code string, status int)
 		scWantV1(t, what, err, code, status)
 		return
 	}
-	scWantV2(t, what, err, code, status)
+	lcWantV2(t, what, err, code, status)
 }
 
 // Online changes (ModifyMode=Online, 7th-generation families, Running)
