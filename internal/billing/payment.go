@@ -19,7 +19,8 @@ type Payment struct {
 }
 
 // Pay takes amount from the account for an order, vouchers first and then
-// cash, as two ledger entries in tx. It returns Account.Arrearage when the
+// cash, as two ledger entries in tx, holding the account row's lock until
+// tx ends. It returns Account.Arrearage when the
 // account has an overdue payment and InsufficientBalance (403) when vouchers
 // and cash together fall short, having taken nothing; both are read under
 // the account's lock.
@@ -57,10 +58,12 @@ func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID st
 }
 
 // Refund gives amount back to the account's cash balance for an order.
-// Vouchers are never refunded.
+// Vouchers are never refunded. Like Pay, it holds the account row's lock
+// until tx ends: it updates the row, also when amount is 0.
 func Refund(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) error {
 	if amount <= 0 {
-		return nil
+		_, err := tx.AccountLock(ctx, accountID)
+		return err
 	}
 	return tx.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: accountID, Kind: store.LedgerCash, Amount: int64(amount), Reason: "refund", OrderID: orderID, CreatedAt: now}, false)
 }

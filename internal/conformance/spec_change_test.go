@@ -1004,7 +1004,73 @@ func TestSpecChangeInFlight(t *testing.T) {
 			scTestRace(t, s, []string{"ecs.g6.xlarge", "ecs.g6.2xlarge", "ecs.c6.xlarge", "ecs.r6.large"})
 		})
 		t.Run("Transitional", func(t *testing.T) { t.Parallel(); scTestTransitional(t, s) })
+		t.Run("QuotaRace", func(t *testing.T) { t.Parallel(); scTestQuotaRace(t, s) })
 	})
+}
+
+// scTestQuotaRace sends changes of several instances of one account at
+// once against its quotas: the monthly downgrade quota and the regional
+// vCPU quota each let exactly as many through as they allow, and an
+// accepted upgrade counts against the vCPU quota before it is applied.
+func scTestQuotaRace(t *testing.T, s *ecsdtest.Server) {
+	a := lcAccount(t, s, "sc-quota-race", "100000.00", "0.00")
+	// 4 × g6.xlarge (16 vCPUs) to downgrade, 4 × g6.large (8 vCPUs) to
+	// upgrade by 2 vCPUs each: a quota of 26 vCPUs leaves room for one.
+	a.patch(t, map[string]any{"DowngradeQuota": 2, "VCPUQuota": map[string]int{"cn-hangzhou": 26}})
+	const n = 4
+	big := a.mustRun(t, lcZone("cn-hangzhou-h"), lcType("ecs.g6.xlarge"), lcPrePaid(1, "Month"), lcAmount(n)).InstanceIdSets.InstanceIdSet
+	small := a.mustRun(t, lcZone("cn-hangzhou-h"), lcType("ecs.g6.large"), lcPrePaid(1, "Month"), lcAmount(n)).InstanceIdSets.InstanceIdSet
+	for _, id := range append(big, small...) {
+		scWaitForRunning(t, a, id)
+	}
+	for _, id := range big {
+		r := ecs.CreateStopInstanceRequest()
+		r.InstanceId = id
+		if _, err := a.v1.StopInstance(r); err != nil {
+			t.Fatalf("StopInstance %s: %v", id, err)
+		}
+	}
+	for _, id := range big {
+		scWaitFor(t, a, id, "Stopped", 30*time.Second, func(i ecs.Instance) bool { return i.Status == "Stopped" })
+	}
+
+	reqs := make([]scReq, 0, 2*n)
+	for _, id := range big {
+		reqs = append(reqs, scReq{InstanceId: id, InstanceType: "ecs.g6.large"})
+	}
+	for _, id := range small {
+		reqs = append(reqs, scReq{InstanceId: id, InstanceType: "ecs.g6.xlarge"})
+	}
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i, r := range reqs {
+		c := a.fork(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			_, errs[i] = r.modify(c.v1)
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	count := func(errs []error, code string, status int) (ok int) {
+		for i, err := range errs {
+			if err == nil {
+				ok++
+				continue
+			}
+			scWantV1(t, fmt.Sprintf("change %d", i), err, code, status)
+		}
+		return ok
+	}
+	if ok := count(errs[:n], "InstanceDowngrade.QuotaExceed", 400); ok != 2 {
+		t.Errorf("%d of %d concurrent downgrades were accepted with a quota of 2", ok, n)
+	}
+	if ok := count(errs[n:], "QuotaExceed.ElasticQuota", 403); ok != 1 {
+		t.Errorf("%d of %d concurrent upgrades (+2 vCPUs each) were accepted with room for 2 vCPUs", ok, n)
+	}
 }
 
 // scTestRace sends 32 changes of one instance at once, each with its own

@@ -123,36 +123,80 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 	if !won {
 		return nil, apierr.LastOrderProcessing.New()
 	}
+	paidNow := p.direction == Downgrade || in.AutoPay
+	if paidNow {
+		// The job runs only after this transaction commits; inserting it
+		// before the account's lock keeps that lock short.
+		if err := s.after(ctx, tx, s.ChangeDelay, SpecChangeArgs{InstanceID: o.InstanceIDs[0], OrderID: o.ID}); err != nil {
+			return nil, err
+		}
+	}
+	// The quotas, checked again where concurrent changes of the account's
+	// instances cannot together pass one: a downgrade takes its place in
+	// the month's count by compare-and-set; an upgrade reads the vCPUs in
+	// use under the account's lock, which the money below takes.
+	if p.direction == Downgrade {
+		ok, err := tx.DowngradeCountAdd(ctx, o.AccountID, billing.MonthStart(now), o.RefundedVCPU, p.acc.Flags.DowngradeQuota, p.acc.Flags.RefundVCPUQuota)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, s.quotaPassed(ctx, env, p)
+		}
+	}
 	switch {
 	case p.direction == Downgrade:
 		// AutoPay is ignored for downgrades: the refund goes to the cash
 		// balance at once; vouchers are never refunded.
 		o.Amount, o.CashPaid = -int64(p.amount), -int64(p.amount)
 		o.PaymentStatus, o.PaidAt = store.PaymentPaid, now
-		if err := billing.Refund(ctx, tx, now, o.AccountID, o.ID, p.amount); err != nil {
-			return nil, err
-		}
+		err = billing.Refund(ctx, tx, now, o.AccountID, o.ID, p.amount)
 	case in.AutoPay:
 		o.Amount = int64(p.amount)
-		if err := s.charge(ctx, tx, now, o); err != nil {
-			return nil, err
-		}
+		err = s.charge(ctx, tx, now, o)
 	default:
 		o.Amount = int64(p.amount)
+		_, err = tx.AccountLock(ctx, o.AccountID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.direction == Upgrade {
+		if err := s.checkChangeQuotas(ctx, env, p.acc, p.inst, p.from, p.to, p.direction, now); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.OrderInsert(ctx, o); err != nil {
 		return nil, err
 	}
-	if o.PaymentStatus == store.PaymentUnpaid {
+	if !paidNow {
 		return o, tx.TimerInsert(ctx, &store.Timer{Kind: timerUnpaidOrder, Subject: o.ID, DueAt: now.Add(s.UnpaidOrderTTL)})
 	}
-	return o, s.fulfilChange(ctx, tx, o)
+	return o, s.moveStock(ctx, tx, o)
 }
 
-// fulfilChange carries out a paid change order: the stock moves from the
-// old type to the new one (in one transaction with the payment), and the
-// job that applies the change is scheduled after the change delay.
+// quotaPassed is the error of a change that a concurrent one has left
+// beyond a quota: the quota rule's own, read again.
+func (s *Service) quotaPassed(ctx context.Context, env *rpc.Env, p *specChangePlan) error {
+	if err := s.checkChangeQuotas(ctx, env, p.acc, p.inst, p.from, p.to, p.direction, env.Now); err != nil {
+		return err
+	}
+	return apierr.InstanceDowngradeQuotaExceed.New()
+}
+
+// fulfilChange carries out a change order paid later: the stock moves from
+// the old type to the new one (in one transaction with the payment), and
+// the job that applies the change is scheduled after the change delay.
 func (s *Service) fulfilChange(ctx context.Context, tx *store.Tx, o *store.Order) error {
+	if err := s.moveStock(ctx, tx, o); err != nil {
+		return err
+	}
+	return s.after(ctx, tx, s.ChangeDelay, SpecChangeArgs{InstanceID: o.InstanceIDs[0], OrderID: o.ID})
+}
+
+// moveStock moves a change order's instance from the old type's stock to
+// the new one's: OperationDenied.NoStock when the new type has run out.
+func (s *Service) moveStock(ctx context.Context, tx *store.Tx, o *store.Order) error {
 	var cfg changeConfig
 	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
 		return err
@@ -164,7 +208,7 @@ func (s *Service) fulfilChange(ctx context.Context, tx *store.Tx, o *store.Order
 	if !ok {
 		return apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has no %s left.", cfg.ZoneId, cfg.To)
 	}
-	return s.after(ctx, tx, s.ChangeDelay, SpecChangeArgs{InstanceID: o.InstanceIDs[0], OrderID: o.ID})
+	return nil
 }
 
 // SpecChangeArgs asks for an accepted change to be applied.

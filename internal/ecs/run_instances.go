@@ -495,11 +495,17 @@ func (s *Service) vcpuRoom(ctx context.Context, env *rpc.Env, acc *store.Account
 	}
 	used := 0
 	for _, t := range types {
-		if ct, ok := s.Catalog.Type(t); ok {
-			used += ct.CpuCoreCount
-		}
+		used += t.Count * max(s.vcpus(t.Type), s.vcpus(t.Changing))
 	}
 	return max(quota-used, 0), nil
+}
+
+// vcpus is a type's vCPU count, 0 for "" or a type the catalog lacks.
+func (s *Service) vcpus(typeID string) int {
+	if t, ok := s.Catalog.Type(typeID); ok {
+		return t.CpuCoreCount
+	}
+	return 0
 }
 
 // purchaseResult is what a purchase made.

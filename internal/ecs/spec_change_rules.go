@@ -45,6 +45,7 @@ type DiskChange struct {
 // specChangePlan is a change that passed every rule.
 type specChangePlan struct {
 	inst       *store.Instance
+	acc        *store.Account // as read before any lock: its settings
 	from, to   *catalog.InstanceType
 	direction  string
 	zoneID     string // where the instance ends up
@@ -115,6 +116,7 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	if err != nil {
 		return nil, err
 	}
+	p.acc = acc
 	from, _ := s.Catalog.Type(inst.InstanceType)
 	to, targetKnown := s.Catalog.Type(in.InstanceType)
 	p.from, p.to = from, to
@@ -494,7 +496,7 @@ func (s *Service) checkChangeQuotas(ctx context.Context, env *rpc.Env, acc *stor
 	if acc.Flags.DowngradeQuota == 0 {
 		return apierr.OperationDeniedAccount.Newf("The current user does not support this operation: the account may not downgrade (its downgrade quota is 0).")
 	}
-	n, refunded, err := env.Q().OrderDowngradeStats(ctx, acc.ID, billing.MonthStart(now))
+	n, refunded, err := env.Q().DowngradeCount(ctx, acc.ID, billing.MonthStart(now))
 	if err != nil {
 		return err
 	}

@@ -126,9 +126,24 @@ type LedgerEntry struct {
 
 // LedgerEntryInsert records e and moves the account's balance of that kind by
 // e.Amount in the same statement sequence. With floor set, a debit that would
-// take the balance below zero changes nothing and returns ErrInsufficient;
-// without it (an operator's adjustment), the balance may go negative.
+// take the balance below zero returns ErrInsufficient, and the transaction
+// must be rolled back; without it (an operator's adjustment), the balance may
+// go negative. The entry is written first and the balance last, so that the
+// account row's lock, which the update takes, is held as briefly as it can be.
 func (q Q) LedgerEntryInsert(ctx context.Context, e *LedgerEntry, floor bool) error {
+	var orderID any
+	if e.OrderID != "" {
+		orderID = e.OrderID
+	}
+	err := q.db.QueryRowContext(ctx,
+		`INSERT INTO ledger_entries (account_id, kind, amount, reason, order_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		e.AccountID, e.Kind, e.Amount, e.Reason, orderID, micros(e.CreatedAt)).Scan(&e.ID)
+	if isForeignKeyViolation(err) {
+		return ErrNotFound // no such account
+	}
+	if err != nil {
+		return interpretError(err)
+	}
 	col := "cash_balance"
 	if e.Kind == LedgerVoucher {
 		col = "voucher_balance"
@@ -147,14 +162,7 @@ func (q Q) LedgerEntryInsert(ctx context.Context, e *LedgerEntry, floor bool) er
 		}
 		return err
 	}
-	var orderID any
-	if e.OrderID != "" {
-		orderID = e.OrderID
-	}
-	err = q.db.QueryRowContext(ctx,
-		`INSERT INTO ledger_entries (account_id, kind, amount, reason, order_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		e.AccountID, e.Kind, e.Amount, e.Reason, orderID, micros(e.CreatedAt)).Scan(&e.ID)
-	return interpretError(err)
+	return nil
 }
 
 // LedgerSum returns the sum of an account's entries of one kind.

@@ -293,23 +293,39 @@ func (q Q) InstanceDelete(ctx context.Context, id string) error {
 	return affectedOne(res, err)
 }
 
-// InstanceTypesInRegion lists the type of each of an account's instances in
-// a region, for quota checks (vCPUs come from the catalog).
-func (q Q) InstanceTypesInRegion(ctx context.Context, accountID, regionID string) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT instance_type FROM instances WHERE account_id = $1 AND region_id = $2`, accountID, regionID)
+// InstanceTypesInRegion counts, for quota checks, an account's instances in
+// a region by type and, while a change of one is in flight, the type it is
+// changing to (vCPUs come from the catalog). An accepted change holds its
+// target's vCPUs from acceptance, paid or not, so that changes accepted
+// before the first is applied cannot together pass the quota.
+func (q Q) InstanceTypesInRegion(ctx context.Context, accountID, regionID string) ([]InstanceTypes, error) {
+	// The order is looked up only for an instance with a change in flight
+	// (CASE does not evaluate the other branch): a join would probe orders,
+	// or scan them, for every instance.
+	rows, err := q.db.QueryContext(ctx, `SELECT t, changing, COUNT(*) FROM (
+		SELECT instance_type AS t, CASE WHEN in_flight_order_id = '' THEN ''
+			ELSE COALESCE((SELECT o.instance_type FROM orders o WHERE o.id = in_flight_order_id), '') END AS changing
+		FROM instances WHERE account_id = $1 AND region_id = $2) x GROUP BY t, changing`, accountID, regionID)
 	if err != nil {
 		return nil, interpretError(err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []InstanceTypes
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
+		var t InstanceTypes
+		if err := rows.Scan(&t.Type, &t.Changing, &t.Count); err != nil {
 			return nil, interpretError(err)
 		}
 		out = append(out, t)
 	}
 	return out, interpretError(rows.Err())
+}
+
+// InstanceTypes counts instances of one type changing to another ("" when
+// no change is in flight).
+type InstanceTypes struct {
+	Type, Changing string
+	Count          int
 }
 
 // TagSet sets a tag of an instance.

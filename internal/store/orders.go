@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"time"
 )
@@ -239,13 +240,34 @@ func (q Q) OrderPaidByType(ctx context.Context, instanceID string) (map[string][
 	return out, interpretError(rows.Err())
 }
 
-// OrderDowngradeStats counts an account's paid Downgrade orders created
-// since a time and the vCPUs they gave back.
-func (q Q) OrderDowngradeStats(ctx context.Context, accountID string, since time.Time) (count, vcpus int, err error) {
+// DowngradeCount returns how many downgrades an account has made in the
+// month that starts at month, and how many vCPUs they gave back.
+func (q Q) DowngradeCount(ctx context.Context, accountID string, month time.Time) (count, vcpus int, err error) {
 	var n, v int64
-	// The literals match the partial index orders_downgrades.
-	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(refunded_vcpu), 0) FROM orders
-		WHERE account_id = $1 AND order_type = 'Downgrade' AND payment_status = 'Paid' AND created_at >= $2`,
-		accountID, micros(since)).Scan(&n, &v)
+	err = q.db.QueryRowContext(ctx, `SELECT downgrades, refunded_vcpus FROM downgrade_counts WHERE account_id = $1 AND month_start = $2`,
+		accountID, micros(month)).Scan(&n, &v)
+	if err == sql.ErrNoRows {
+		return 0, 0, nil
+	}
 	return int(n), int(v), interpretError(err)
+}
+
+// DowngradeCountAdd counts one more downgrade of the month, giving back
+// vcpus, only if the month's count stays within maxCount and its vCPUs
+// within maxVCPUs (a downgrade that gives none back is not held to that):
+// a compare-and-set, so that concurrent downgrades cannot
+// together pass a quota. It returns false, counting nothing, when one would
+// be passed.
+func (q Q) DowngradeCountAdd(ctx context.Context, accountID string, month time.Time, vcpus, maxCount, maxVCPUs int) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `INSERT INTO downgrade_counts (account_id, month_start, downgrades, refunded_vcpus)
+		SELECT $1, CAST($2 AS BIGINT), 1, CAST($3 AS BIGINT) WHERE 1 <= CAST($4 AS BIGINT) AND (CAST($3 AS BIGINT) = 0 OR CAST($3 AS BIGINT) <= CAST($5 AS BIGINT))
+		ON CONFLICT (account_id, month_start) DO UPDATE SET downgrades = downgrade_counts.downgrades + 1,
+			refunded_vcpus = downgrade_counts.refunded_vcpus + excluded.refunded_vcpus
+		WHERE downgrade_counts.downgrades < $4 AND (excluded.refunded_vcpus = 0 OR downgrade_counts.refunded_vcpus + excluded.refunded_vcpus <= $5)`,
+		accountID, micros(month), vcpus, maxCount, maxVCPUs)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
 }

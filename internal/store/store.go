@@ -179,6 +179,17 @@ func interpretError(err error) error {
 	return err
 }
 
+// isForeignKeyViolation reports whether err is a write that refers to a row
+// that does not exist.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	var sqErr *sqlite.Error
+	return errors.As(err, &sqErr) && sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // micros converts a time to the stored form.
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
