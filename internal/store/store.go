@@ -12,8 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -66,10 +67,19 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
+	// Plan every execution of a prepared statement for its arguments and
+	// the tables as they are now. ecsd starts on empty tables, and a generic
+	// plan PostgreSQL settles on then stays cached as they grow: under load
+	// the join behind a downgrade's refund went from 0.5 ms to 12 ms in 25 s
+	// that way. A DSN that sets plan_cache_mode keeps its own.
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	db := stdlib.OpenDB(*cfg)
 	n := opts.MaxConns
 	if n <= 0 {
 		n = 20
