@@ -1,44 +1,21 @@
 package apierr
 
 import (
-	"bufio"
 	"bytes"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecsd/ecsd/internal/apierr/errtable"
 )
 
-type seedRow struct {
-	Status int
-	Code   string
-	Text   string // message and description as the doc prints them
-}
-
 // seedTable parses the "Error codes" table of the ModifyPrepayInstanceSpec doc.
-func seedTable(t *testing.T, doc []byte) []seedRow {
+func seedTable(t *testing.T, doc []byte) []errtable.Row {
 	t.Helper()
-	rowRE := regexp.MustCompile(`^([1-5][0-9][0-9]) (\S+) ?(.*)$`)
-	var rows []seedRow
-	in := false
-	sc := bufio.NewScanner(bytes.NewReader(doc))
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "Error codes"):
-			in = true
-		case strings.HasPrefix(line, "See Error Codes"):
-			in = false
-		case in:
-			if m := rowRE.FindStringSubmatch(line); m != nil {
-				st, _ := strconv.Atoi(m[1])
-				rows = append(rows, seedRow{Status: st, Code: m[2], Text: m[3]})
-			}
-		}
-	}
-	if len(rows) < 70 {
-		t.Fatalf("parsed only %d rows from the error table; the doc's layout changed", len(rows))
+	rows, err := errtable.Parse(doc)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return rows
 }

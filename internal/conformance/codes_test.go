@@ -1,17 +1,15 @@
 package conformance
 
 import (
-	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ecsd/ecsd/internal/apierr/errtable"
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 )
 
@@ -30,33 +28,19 @@ type scSeedRow struct {
 
 func (r scSeedRow) String() string { return r.Code + " " + strconv.Itoa(r.Status) }
 
-// scSeedTable parses the "Error codes" table the way
-// internal/apierr/catalog_test.go does.
+// scSeedTable reads the spec's error table.
 func scSeedTable() ([]scSeedRow, error) {
 	doc, err := os.ReadFile(scSeedPath)
 	if err != nil {
 		return nil, err
 	}
-	rowRE := regexp.MustCompile(`^([1-5][0-9][0-9]) (\S+) ?(.*)$`)
-	var rows []scSeedRow
-	in := false
-	sc := bufio.NewScanner(bytes.NewReader(doc))
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "Error codes"):
-			in = true
-		case strings.HasPrefix(line, "See Error Codes"):
-			in = false
-		case in:
-			if m := rowRE.FindStringSubmatch(line); m != nil {
-				st, _ := strconv.Atoi(m[1])
-				rows = append(rows, scSeedRow{Status: st, Code: m[2]})
-			}
-		}
+	parsed, err := errtable.Parse(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", scSeedPath, err)
 	}
-	if len(rows) < 70 {
-		return nil, fmt.Errorf("parsed only %d rows from the error table of %s; the doc's layout changed", len(rows), scSeedPath)
+	rows := make([]scSeedRow, len(parsed))
+	for i, r := range parsed {
+		rows[i] = scSeedRow{Status: r.Status, Code: r.Code}
 	}
 	return rows, nil
 }
