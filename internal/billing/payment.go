@@ -20,10 +20,9 @@ type Payment struct {
 
 // Pay takes amount from the account for an order, vouchers first and then
 // cash, as two ledger entries in tx, holding the account row's lock until
-// tx ends. It returns Account.Arrearage when the
-// account has an overdue payment and InsufficientBalance (403) when vouchers
-// and cash together fall short, having taken nothing; both are read under
-// the account's lock.
+// tx ends. It returns Account.Arrearage when the account has an overdue
+// payment and InsufficientBalance (403) when vouchers and cash together fall
+// short, having taken nothing; both are read under the account's lock.
 func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) (Payment, error) {
 	acc, err := tx.AccountLock(ctx, accountID)
 	if err != nil {

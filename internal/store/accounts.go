@@ -156,9 +156,9 @@ func (q Q) LedgerEntryInsert(ctx context.Context, e *LedgerEntry, floor bool) er
 	res, err := q.db.ExecContext(ctx, query, e.AccountID, e.Amount)
 	if err := affectedOne(res, err); err != nil {
 		if err == ErrNotFound && floor {
-			if _, gerr := q.AccountGetByID(ctx, e.AccountID); gerr == nil {
-				return ErrInsufficient
-			}
+			// The entry's insert found the account: only the floor held
+			// the update back.
+			return ErrInsufficient
 		}
 		return err
 	}
