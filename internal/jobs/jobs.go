@@ -23,6 +23,10 @@ import (
 type Runner struct {
 	Client   *river.Client[*sql.Tx]
 	listener *pgxpool.Pool
+	exec     riverdriver.Executor
+	log      *slog.Logger
+	stop     context.CancelFunc // ends the upkeep loop
+	stopped  chan struct{}
 }
 
 // Config tunes the runner.
@@ -75,11 +79,14 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	client, err := river.NewClient(driver, &river.Config{
-		Logger:            logger,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
-		Workers:           workers,
-		FetchCooldown:     50 * time.Millisecond,
-		FetchPollInterval: 100 * time.Millisecond,
+		ID:                   ClientID(),
+		Logger:               logger,
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:              workers,
+		FetchCooldown:        50 * time.Millisecond,
+		FetchPollInterval:    100 * time.Millisecond,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return NonceCleanupArgs{}, nil },
@@ -94,15 +101,29 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		return nil, err
 	}
 	r.Client = client
+	r.exec = driver.GetExecutor()
+	r.log = logger
 	return r, nil
 }
 
-// Start begins working jobs.
-func (r *Runner) Start(ctx context.Context) error { return r.Client.Start(ctx) }
+// Start begins working jobs. River runs until Stop, not until ctx ends:
+// the jobs it works get contexts derived from the one Start is given, and
+// a signal that cancels ctx must let them finish (Stop decides when they
+// are cut short).
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.Client.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	uctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r.stop, r.stopped = cancel, make(chan struct{})
+	go r.upkeep(uctx)
+	return nil
+}
 
 // Stop waits for running jobs to finish until ctx ends, then cancels them
 // (River puts an interrupted job back to be run again).
 func (r *Runner) Stop(ctx context.Context) error {
+	r.stopUpkeep()
 	err := r.Client.Stop(ctx)
 	if err != nil {
 		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -115,6 +136,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 
 // Close releases the listener pool.
 func (r *Runner) Close() {
+	r.stopUpkeep()
 	if r.listener != nil {
 		r.listener.Close()
 		r.listener = nil
