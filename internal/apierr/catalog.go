@@ -160,7 +160,7 @@ var (
 	QuotaExceedDiskCapacity                                     = def(400, "QuotaExceed.DiskCapacity", "The used capacity of disk type has exceeded the quota in the zone, %s.")
 	QuotaExceedElasticQuota                                     = def(403, "QuotaExceed.ElasticQuota", "No additional quota is available for the specified ECS instance type.")
 	QuotaExceedRufundVcpu                                       = def(400, "QuotaExceed.RufundVcpu", "The maximum number of refunded vcpu is exceeded: %s .")
-	ServiceUnavailable                                          = def(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.") // the store is unreachable
+	ServiceUnavailable                                          = def(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.") // the store cannot answer now: connection lost or refused, shutting down, disk full, read-only, locked
 	SignatureDoesNotMatch                                       = def(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.")      // v1 messages end with " server string to sign is:<StringToSign>"
 	SignatureNonceUsed                                          = def(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
 	Throttling                                                  = def(400, "Throttling", "You have made too many requests within a short time; your request is denied due to request throttling.") // a per-API (account and action) rate limit; the exact code Terraform retries

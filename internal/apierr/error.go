@@ -92,12 +92,18 @@ func (e *Error) WithHeader(k, v string) *Error {
 	return e
 }
 
-// As returns err as an *Error, or InternalError wrapping it when err is not
-// from the catalog.
+// As returns err as an *Error; an error that says the store is unavailable
+// (it has an Unavailable method that returns true, as the store's do) is
+// ServiceUnavailable, which clients retry; anything else not from the
+// catalog is InternalError.
 func As(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var u interface{ Unavailable() bool }
+	if errors.As(err, &u) && u.Unavailable() {
+		return ServiceUnavailable.New().Wrap(err)
 	}
 	return InternalError.New().Wrap(err)
 }

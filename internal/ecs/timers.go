@@ -104,6 +104,12 @@ func (s *Service) expire(ctx context.Context, tx *store.Tx, id string, at time.T
 // renew creates and pays a Renew order for period units and moves the
 // subscription's end, scheduling the next expiry.
 func (s *Service) renew(ctx context.Context, tx *store.Tx, now time.Time, inst *store.Instance, period int, unit billing.PriceUnit) (*store.Order, error) {
+	// The instance's lock comes before the account's (store's lock order):
+	// a spec change of the same instance takes them in that order too.
+	inst, err := tx.InstanceLock(ctx, inst.ID)
+	if err != nil {
+		return nil, err
+	}
 	price, err := billing.ListPrice(s.Catalog, inst.RegionID, inst.InstanceType, unit, period, 1)
 	if err != nil {
 		return nil, err

@@ -376,8 +376,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := s.Store.DB().PingContext(ctx); err != nil {
-			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		// Ready means a write can commit: a SQLite file on a full disk or
+		// read-only still opens and answers a ping.
+		if err := s.Store.CheckWrite(ctx); err != nil {
+			s.cfg.Log.Warn("not ready", "err", err)
+			http.Error(w, "store cannot commit a write", http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = io.WriteString(w, "ok\n")

@@ -438,3 +438,12 @@ func (q Q) InstanceResetOnlineChanges(ctx context.Context, id string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE instances SET online_changes = 0 WHERE id = $1`, id)
 	return interpretError(err)
 }
+
+// InstanceLock takes the instance row's write lock for the rest of the
+// transaction and returns the row as it is under that lock (a no-op
+// update, as AccountLock). Write paths that touch an instance and money
+// call it before the account's lock: see "Lock order" in doc.go.
+func (q Q) InstanceLock(ctx context.Context, id string) (*Instance, error) {
+	return scanInstance(q.db.QueryRowContext(ctx,
+		`UPDATE instances SET version = version WHERE id = $1 RETURNING `+instanceColumns, id))
+}

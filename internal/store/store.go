@@ -46,6 +46,7 @@ type Store struct {
 	// openSQLite). Both are nil on PostgreSQL.
 	read   *sql.DB
 	writer *writerTurn
+	health writeHealth
 }
 
 // Options tunes Open.
@@ -127,8 +128,27 @@ type Tx struct {
 func (t *Tx) SQL() *sql.Tx { return t.tx }
 
 // InTx runs fn in a transaction and commits it when fn returns nil. Any
-// error, or a panic, rolls everything back.
-func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+// error, or a panic, rolls everything back. A transaction that fails only
+// because it met a concurrent one (PostgreSQL: serialization failure,
+// deadlock) is run again from the start, up to maxTxAttempts times, so fn
+// must do nothing outside tx that it cannot do twice. An error that says
+// the store cannot answer now is an *UnavailableError.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	err := s.runTx(ctx, fn)
+	s.health.record(err)
+	return err
+}
+
+func (s *Store) runTx(ctx context.Context, fn func(*Tx) error) error {
+	for n := 1; ; n++ {
+		err := s.txOnce(ctx, fn)
+		if !retryable(err) || n == maxTxAttempts || backoff(ctx, n) != nil {
+			return markUnavailable(err)
+		}
+	}
+}
+
+func (s *Store) txOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if s.writer != nil {
 		if err := s.writer.take(ctx); err != nil {
 			return err
@@ -174,6 +194,9 @@ func interpretError(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
+	}
+	if Unavailable(err) {
+		return markUnavailable(err)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {

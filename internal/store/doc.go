@@ -1,0 +1,35 @@
+package store
+
+// Lock order
+//
+// Every write transaction takes the row locks it needs in this order, so
+// that two transactions never wait for each other in a cycle (PostgreSQL
+// would end one with "deadlock detected", 40P01; SQLite runs one writer at
+// a time and never deadlocks):
+//
+//  1. instances, in id order (InstanceClaimChange, InstanceLock,
+//     InstanceTransition, ...). An action on an instance that also moves
+//     money takes the instance first: a spec change claims it, a renewal
+//     (RenewInstance, the expiry timer's auto-renewal) locks it with
+//     InstanceLock before paying.
+//  2. the account's monthly downgrade count (DowngradeCountAdd).
+//  3. the account (AccountLock, LedgerEntryInsert through billing.Pay and
+//     billing.Refund): the most contended row, so it comes late and is held
+//     for the shortest time.
+//  4. stock rows, two of them in key order (StockMove).
+//  5. orders, ledger entries, timers, idempotency records, River jobs: new
+//     rows, or rows of one order, that no other order of locking reaches.
+//
+// A purchase (RunInstances) inserts its instances after the account's lock;
+// new rows are locked by nobody else, so it keeps the order. Paying an
+// Unpaid order takes the account and then the order row; cancelling one
+// takes the order row and then its instances; neither holds what the other
+// waits for.
+//
+// What is retried: InTx runs a transaction again from the start, up to five
+// times with a short random pause, when PostgreSQL ends it with a
+// serialization failure (40001) or a deadlock (40P01). What is not: every
+// other error. A store that cannot answer (connection lost or refused,
+// admin shutdown 57P01/57P02/57P03, disk full, read-only, SQLite's lock
+// held beyond busy_timeout, and the two above beyond their retries) is an
+// *UnavailableError, which the API answers with ServiceUnavailable (503).
