@@ -53,8 +53,8 @@ func (s *Service) after(ctx context.Context, tx *store.Tx, delay time.Duration, 
 	if delay > 0 {
 		opts = &river.InsertOpts{ScheduledAt: time.Now().Add(delay)}
 	}
-	// Without a delay the job is available at once (a scheduled job would
-	// wait for River's leader to promote it).
+	// Without a delay the job is available at once; a delayed one is made
+	// available when due by every process (internal/jobs).
 	_, err := s.Jobs.InsertTx(ctx, tx.SQL(), args, opts)
 	return err
 }
