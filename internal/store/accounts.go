@@ -183,3 +183,24 @@ func (q Q) AccountLock(ctx context.Context, id string) (*Account, error) {
 	return scanAccount(q.db.QueryRowContext(ctx,
 		`UPDATE accounts SET cash_balance = cash_balance WHERE id = $1 RETURNING `+accountColumns, id))
 }
+
+// LedgerSumsByOrder returns, for each order of the account that moved
+// money, the sum of its ledger entries (both kinds).
+func (q Q) LedgerSumsByOrder(ctx context.Context, accountID string) (map[string]int64, error) {
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT order_id, SUM(amount) FROM ledger_entries WHERE account_id = $1 AND order_id IS NOT NULL GROUP BY order_id`, accountID)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var sum int64
+		if err := rows.Scan(&id, &sum); err != nil {
+			return nil, interpretError(err)
+		}
+		out[id] = sum
+	}
+	return out, interpretError(rows.Err())
+}
