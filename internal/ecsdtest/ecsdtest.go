@@ -164,6 +164,15 @@ func (s *Server) Restart(t *testing.T) *Server {
 	return n
 }
 
+// Replica starts another server on the same store and config, as a second
+// replica of a PostgreSQL deployment; it stops when the test ends.
+func (s *Server) Replica(t *testing.T) *Server {
+	t.Helper()
+	n := serve(t, s.cfg)
+	n.AccountID = s.AccountID
+	return n
+}
+
 // CodeStatus is an error code with the HTTP status it was sent with.
 type CodeStatus struct {
 	Code   string

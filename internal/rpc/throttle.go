@@ -76,11 +76,17 @@ func throttled(e *apierr.Error, l *rate.Limiter, now time.Time, action string) e
 	r := l.ReserveN(now, 1)
 	wait := r.DelayFrom(now)
 	r.CancelAt(now)
+	return throttledFor(e, l.Burst(), wait, now, action)
+}
+
+// throttledFor adds the header for a limit of burst calls whose next token
+// comes after wait.
+func throttledFor(e *apierr.Error, burst int, wait time.Duration, now time.Time, action string) error {
 	// Round up: a client that waits exactly TimeLeft (the Tea SDKs' RetryAfter)
 	// must find a token; rounding down sent it back a fraction too early.
 	ms := (wait + time.Millisecond - 1).Milliseconds()
 	if ms < 1 {
 		ms = 1
 	}
-	return e.WithHeader("x-ratelimit-user-api", fmt.Sprintf("Limit:%d,Remain:0,TimeLeft:%d,Reset:%d,Api:%s", l.Burst(), ms, now.Add(wait).UnixMilli(), action))
+	return e.WithHeader("x-ratelimit-user-api", fmt.Sprintf("Limit:%d,Remain:0,TimeLeft:%d,Reset:%d,Api:%s", burst, ms, now.Add(wait).UnixMilli(), action))
 }

@@ -342,7 +342,7 @@ func (s *Server) routes() http.Handler {
 
 	rpcServer := &rpc.Server{
 		Auth:     &auth.Authenticator{Store: s.Store, WallNow: time.Now},
-		Throttle: rpc.NewLocalThrottler(s.cfg.Throttle),
+		Throttle: s.throttler(),
 		Store:    s.Store,
 		Catalog:  s.Catalog,
 		Clock:    s.Clock,
@@ -386,6 +386,16 @@ func (s *Server) routes() http.Handler {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	return mux
+}
+
+// throttler keeps the limits in process on SQLite (one process serves the
+// file) and shares them through the database on PostgreSQL, where several
+// replicas may serve one account.
+func (s *Server) throttler() rpc.Throttler {
+	if s.Store.Dialect() == store.Postgres {
+		return rpc.NewSharedThrottler(s.cfg.Throttle, s.Store)
+	}
+	return rpc.NewLocalThrottler(s.cfg.Throttle)
 }
 
 // Handler is the whole HTTP surface.
