@@ -148,15 +148,20 @@ type NonceCleanupArgs struct{}
 
 func (NonceCleanupArgs) Kind() string { return "nonce_cleanup" }
 
-// NonceCleanupWorker deletes nonces whose replay window has passed. Nonces
-// follow the wall clock, as authentication does.
+// NonceCleanupWorker deletes nonces whose replay window has passed, and
+// idle throttling buckets. Both follow the wall clock, as authentication
+// and throttling do.
 type NonceCleanupWorker struct {
 	river.WorkerDefaults[NonceCleanupArgs]
 	Store *store.Store
 }
 
 func (w *NonceCleanupWorker) Work(ctx context.Context, job *river.Job[NonceCleanupArgs]) error {
-	_, err := w.Store.NonceDeleteExpired(ctx, time.Now())
+	if _, err := w.Store.NonceDeleteExpired(ctx, time.Now()); err != nil {
+		return err
+	}
+	// Throttling buckets idle for an hour are full again: forget them.
+	_, err := w.Store.ThrottleDeleteIdle(ctx, time.Now().Add(-time.Hour))
 	return err
 }
 

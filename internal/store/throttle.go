@@ -32,3 +32,14 @@ func (s *Store) ThrottleTake(ctx context.Context, key string, rate float64, burs
 		WHERE key = $1 RETURNING last_granted, tokens`, key, rate, float64(burst), us, want).Scan(&g, &left)
 	return int(g), left, interpretError(err)
 }
+
+// ThrottleDeleteIdle deletes buckets untouched since before: refilled,
+// they would be full, as a new bucket starts.
+func (q Q) ThrottleDeleteIdle(ctx context.Context, before time.Time) (int64, error) {
+	res, err := q.db.ExecContext(ctx, `DELETE FROM throttle_buckets WHERE at < $1`, before.UnixMicro())
+	if err != nil {
+		return 0, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n, interpretError(err)
+}
