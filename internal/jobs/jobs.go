@@ -85,8 +85,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		RescueStuckJobsAfter: RescueAfter,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers:              workers,
-		FetchCooldown:        50 * time.Millisecond,
-		FetchPollInterval:    100 * time.Millisecond,
+		FetchCooldown:        25 * time.Millisecond,
+		FetchPollInterval:    50 * time.Millisecond,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return NonceCleanupArgs{}, nil },
