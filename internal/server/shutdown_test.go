@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/server"
 )
 
@@ -192,4 +197,39 @@ func TestShutdownBeforeServe(t *testing.T) {
 		ln.Close() // unblock Serve
 		t.Fatal("Serve after Shutdown kept serving on a closed store")
 	}
+}
+
+// `ecsd serve` starts the server with the context that SIGTERM cancels. The
+// cancellation begins the shutdown; it must not stop River under the
+// requests still draining: jobs they insert, or that are due, still run
+// until Shutdown stops River (and running ones finish then).
+func TestSignalContextDoesNotStopJobs(t *testing.T) {
+	eachStore(t, func(t *testing.T, cfg server.Config) {
+		sigCtx, signal := context.WithCancel(context.Background())
+		s, err := server.New(sigCtx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer shutdown(t, s)
+		signal()
+		jobs := s.ECS.Jobs.(*river.Client[*sql.Tx])
+		res, err := jobs.Insert(context.Background(), ecs.TransitionArgs{InstanceID: "i-gone000000", From: "Pending", To: "Running"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			j, err := jobs.JobGet(context.Background(), res.Job.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j.State == rivertype.JobStateCompleted {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a job inserted after the signal is %s after 15s, want completed", j.State)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 }
