@@ -166,16 +166,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.observe(a.Name, "", start)
 }
 
-// route finds the product by Version and the action by name; the ACS3
-// signature carries both only in the x-acs-version and x-acs-action headers.
+// route finds the product by Version and the action by name. An ACS3
+// request carries both only in the x-acs-version and x-acs-action headers,
+// which its signature must cover; an RPC v1 request signs its parameters
+// and not its headers, so it is routed by parameters alone.
 func (s *Server) route(req *Request) (*routed, *Action, error) {
-	version := req.Params["Version"]
-	if version == "" {
-		version = req.Header.Get("x-acs-version")
-	}
-	name := req.Params["Action"]
-	if name == "" {
-		name = req.Header.Get("x-acs-action")
+	version, name := req.Params["Version"], req.Params["Action"]
+	if strings.HasPrefix(req.Header.Get("Authorization"), "ACS3-") {
+		if version == "" {
+			version = req.Header.Get("x-acs-version")
+		}
+		if name == "" {
+			name = req.Header.Get("x-acs-action")
+		}
 	}
 	if version == "" {
 		return nil, nil, apierr.MissingParameter.New("Version")
