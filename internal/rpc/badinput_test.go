@@ -313,14 +313,14 @@ func TestBadInputACS3(t *testing.T) {
 		{"unparseable authorization", map[string]string{"Authorization": "ACS3-HMAC-SHA256 garbage"}, "IncompleteSignature"},
 		{"non-hex signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=zz"}, "IncompleteSignature"},
 		{"other algorithm", map[string]string{"Authorization": "ACS3-HMAC-SM3 Credential=testid,SignedHeaders=host,Signature=00"}, "InvalidSignatureMethod"},
-		{"no date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n"}, "MissingParameter"},
-		{"bad date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "yesterday"}, "InvalidTimeStamp.Format"},
-		{"unknown key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=nosuch,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
-		{"non-UTF-8 key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=\xff\xfe,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
-		{"non-UTF-8 nonce", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "\xff\xfe", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidParameter"},
-		{"wrong body hash", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z", "x-acs-content-sha256": "00"}, "SignatureDoesNotMatch"},
+		{"no date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n"}, "MissingParameter"},
+		{"bad date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "yesterday"}, "InvalidTimeStamp.Format"},
+		{"unknown key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=nosuch,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
+		{"non-UTF-8 key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=\xff\xfe,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
+		{"non-UTF-8 nonce", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "\xff\xfe", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidParameter"},
+		{"wrong body hash", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z", "x-acs-content-sha256": "00"}, "SignatureDoesNotMatch"},
 		{"date not signed", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-signature-nonce;x-acs-version,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "IncompleteSignature"},
-		{"wrong signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders="+acs3Signed+",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "SignatureDoesNotMatch"},
+		{"wrong signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "SignatureDoesNotMatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
