@@ -94,7 +94,9 @@ func FuzzActionParams(f *testing.F) {
 	if run.Code != 200 {
 		f.Fatalf("RunInstances: %d %s", run.Code, run.Body)
 	}
-	var ran struct{ InstanceIdSets struct{ InstanceIdSet []string } }
+	var ran struct {
+		InstanceIdSets struct{ InstanceIdSet []string }
+	}
 	if err := json.Unmarshal(run.Body.Bytes(), &ran); err != nil || len(ran.InstanceIdSets.InstanceIdSet) != 1 {
 		f.Fatalf("RunInstances answer %s: %v", run.Body, err)
 	}
@@ -170,7 +172,9 @@ func FuzzAdminJSON(f *testing.F) {
 	run := callRPC(h, map[string]string{
 		"Action": "RunInstances", "RegionId": "cn-hangzhou", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g6.large",
 	})
-	var ran struct{ InstanceIdSets struct{ InstanceIdSet []string } }
+	var ran struct {
+		InstanceIdSets struct{ InstanceIdSet []string }
+	}
 	if err := json.Unmarshal(run.Body.Bytes(), &ran); err != nil || len(ran.InstanceIdSets.InstanceIdSet) != 1 {
 		f.Fatalf("RunInstances answer %s: %v", run.Body, err)
 	}
@@ -205,4 +209,3 @@ func FuzzAdminJSON(f *testing.F) {
 		}
 	})
 }
-
