@@ -110,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Clock.Now()
 	if !caller.IsMainAccount() && s.Authorize != nil {
-		if err := s.Authorize(r.Context(), Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}); err != nil {
+		if err := s.Authorize(r.Context(), Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now, Store: s.Store}); err != nil {
 			fail(err)
 			return
 		}
@@ -123,7 +123,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RequestID: requestID, Caller: caller, Now: now,
 		Store: s.Store, Catalog: s.Catalog, Clock: s.Clock, Log: s.Log,
 	}
-	authz := Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}
+	authz := Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now, Store: s.Store}
 	env.Allowed = func(ctx context.Context, action string, resources ...string) (bool, error) {
 		if caller.IsMainAccount() || s.Permit == nil {
 			return true, nil
