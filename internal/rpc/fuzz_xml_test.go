@@ -56,14 +56,15 @@ func FuzzXMLEncoder(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, s1, s2 string) {
 		b := xmlBodies[int(which)%len(xmlBodies)]
 		body := b.body()
-		fill(reflect.ValueOf(body).Elem(), []string{s1, s2}, new(int), 0)
+		placed := new(int)
+		fill(reflect.ValueOf(body).Elem(), []string{s1, s2}, placed, 0)
 		first := encodeXML(t, b.bss, b.action, body)
 		wellFormed(t, first)
 
 		// Every text written reads back exactly, as XML text can hold it
 		// (characters XML cannot carry become U+FFFD).
 		texts := charData(t, first)
-		for _, s := range []string{s1, s2} {
+		for _, s := range []string{s1, s2}[:min(*placed, 2)] {
 			if want := xmlText(s); !texts[want] {
 				t.Fatalf("text %q (as XML %q) does not read back from\n%s", s, want, first)
 			}
@@ -156,7 +157,8 @@ func fill(v reflect.Value, texts []string, n *int, depth int) {
 		*n++
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
+			// The pipeline sets RequestId itself.
+			if f := v.Type().Field(i); f.IsExported() && f.Name != "RequestId" {
 				fill(v.Field(i), texts, n, depth+1)
 			}
 		}
