@@ -81,7 +81,10 @@ func Create(ctx context.Context, tx *store.Tx, now time.Time, p CreateParams) (*
 }
 
 // Adjust adds amount (negative to take away) to an account's cash or voucher
-// balance, as an operator's adjustment that may leave a negative balance.
+// balance, as an operator's adjustment. A debit larger than the balance is
+// applied in full and leaves it negative, on purpose: that is how a test puts
+// an account in arrears (purchases then fail with InsufficientBalance until
+// it is credited). Customer payments, unlike this, never go below zero.
 // Returns InvalidAccountId.NotFound or InvalidParameter for an unknown kind.
 func Adjust(ctx context.Context, tx *store.Tx, now time.Time, accountID, kind string, amount money.Amount) (*store.Account, error) {
 	if kind != store.LedgerCash && kind != store.LedgerVoucher {

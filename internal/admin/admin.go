@@ -5,6 +5,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
@@ -157,7 +159,12 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
-	acc, err := a.Store.AccountGetByID(r.Context(), r.PathValue("AccountId"))
+	id, err := pathValue(r, "AccountId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	acc, err := a.Store.AccountGetByID(r.Context(), id)
 	a.writeAccount(w, r, acc, err)
 }
 
@@ -193,9 +200,13 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	id := r.PathValue("AccountId")
+	id, err := pathValue(r, "AccountId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	var acc *store.Account
-	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
 		cur, err := tx.AccountGetByID(r.Context(), id)
 		if err != nil {
 			return err
@@ -285,6 +296,12 @@ func (a *API) putStock(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) getStock(w http.ResponseWriter, r *http.Request) {
 	in := Stock{ZoneId: r.URL.Query().Get("ZoneId"), InstanceType: r.URL.Query().Get("InstanceType")}
+	for field, v := range map[string]string{"ZoneId": in.ZoneId, "InstanceType": in.InstanceType} {
+		if err := checkText(field, v); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
 	if err := a.checkStock(in); err != nil {
 		writeError(w, err)
 		return
@@ -324,10 +341,15 @@ type Order struct {
 }
 
 func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
+	id, err := pathValue(r, "OrderId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	var o *store.Order
-	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		o, err = a.ECS.PayOrder(r.Context(), tx, a.Clock.Now(), r.PathValue("OrderId"))
+		o, err = a.ECS.PayOrder(r.Context(), tx, a.Clock.Now(), id)
 		return err
 	})
 	if err != nil {
@@ -347,6 +369,11 @@ func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	id, err := pathValue(r, "AccountId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	if in.Amount == "" {
 		writeError(w, apierr.MissingParameter.New("Amount"))
 		return
@@ -361,7 +388,7 @@ func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
 	}
 	var acc *store.Account
 	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		acc, err = account.Adjust(r.Context(), tx, a.Clock.Now(), r.PathValue("AccountId"), in.Kind, amt)
+		acc, err = account.Adjust(r.Context(), tx, a.Clock.Now(), id, in.Kind, amt)
 		return err
 	})
 	a.writeAccount(w, r, acc, err)
@@ -377,8 +404,12 @@ func (a *API) patchAccessKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.InvalidParameter.Newf("Status must be Active or Inactive."))
 		return
 	}
-	id := r.PathValue("AccessKeyId")
-	err := a.Store.AccessKeySetStatus(r.Context(), id, in.Status)
+	id, err := pathValue(r, "AccessKeyId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	err = a.Store.AccessKeySetStatus(r.Context(), id, in.Status)
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, apierr.InvalidAccessKeyIDNotFound.New())
 		return
@@ -460,14 +491,94 @@ func amount(field, s string) (money.Amount, error) {
 }
 
 // decode reads a JSON body strictly: unknown fields are an error, so a typo
-// in a field name does not pass silently.
+// in a field name does not pass silently. Text the store cannot hold (a NUL
+// byte, invalid UTF-8) is refused in every field, naming the field, as the
+// RPC side refuses it in every parameter.
 func decode(r *http.Request, dst any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return apierr.InvalidParameter.Newf("The request body could not be read: %v.", err)
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil && !errors.Is(err, io.EOF) {
 		return apierr.InvalidParameter.Newf("The request body is not valid JSON for this call: %v.", err)
 	}
 	return nil
+}
+
+// checkJSONText checks every string of a JSON object, keys included, at any
+// depth, and names the top-level field that holds a bad one. encoding/json
+// would silently turn invalid UTF-8 into U+FFFD, so the raw bytes are checked.
+func checkJSONText(body []byte) error {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil // not an object: the strict decode says so
+	}
+	for name, raw := range fields {
+		if !utf8.Valid(raw) {
+			return textError(name, "is not valid UTF-8")
+		}
+		if err := checkText(name, name); err != nil {
+			return err
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			continue
+		}
+		if err := walkText(name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func walkText(field string, v any) error {
+	switch v := v.(type) {
+	case string:
+		return checkText(field, v)
+	case []any:
+		for _, e := range v {
+			if err := walkText(field, e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if err := checkText(field, k); err != nil {
+				return err
+			}
+			if err := walkText(field, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkText refuses a value no field holds and PostgreSQL text refuses.
+func checkText(field, s string) error {
+	if !utf8.ValidString(s) {
+		return textError(field, "is not valid UTF-8")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return textError(field, "contains a NUL character")
+	}
+	return nil
+}
+
+func textError(field, what string) error {
+	return apierr.InvalidParameter.Newf("The field %q %s.", strings.ToValidUTF8(field, "?"), what)
+}
+
+// pathValue returns a path segment such as {AccountId}, refusing text no id
+// holds before it reaches the store.
+func pathValue(r *http.Request, name string) (string, error) {
+	v := r.PathValue(name)
+	return v, checkText(name, v)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -504,9 +615,13 @@ func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	id := r.PathValue("InstanceId")
+	id, err := pathValue(r, "InstanceId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	var out Instance
-	err := a.Store.InTx(r.Context(), func(tx *store.Tx) error {
+	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
 		inst, err := tx.InstanceGetByID(r.Context(), id)
 		if errors.Is(err, store.ErrNotFound) {
 			return apierr.InvalidInstanceIdNotFound.New()

@@ -73,18 +73,12 @@ func queryOrders(ctx context.Context, env *rpc.Env, req *QueryOrdersRequest) (*Q
 	default:
 		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade or Refund.", req.OrderType)
 	}
-	page, size := 1, 20
-	if req.PageNum != nil {
-		page = *req.PageNum
+	page, err := rpc.Paging("PageNum", req.PageNum, req.PageSize, 20, 300)
+	if err != nil {
+		return nil, err
 	}
-	if req.PageSize != nil {
-		size = *req.PageSize
-	}
-	if page < 1 || size < 1 || size > 300 {
-		return nil, apierr.InvalidParameter.Newf("PageNum starts at 1 and PageSize is 1 to 300.")
-	}
-	f.Offset, f.Limit = (page-1)*size, size
-	data := &QueryOrdersData{HostName: "business.aliyuncs.com", PageNum: page, PageSize: size}
+	f.Offset, f.Limit = page.Offset(), page.Size
+	data := &QueryOrdersData{HostName: "business.aliyuncs.com", PageNum: page.Number, PageSize: page.Size}
 	data.OrderList.Order = []OrderView{}
 	if req.ProductCode != "" && req.ProductCode != "ecs" {
 		return data, nil // ecsd sells only ECS

@@ -32,6 +32,7 @@ type Settings interface {
 	SettingGet(ctx context.Context, name string) (string, error)
 	SettingPut(ctx context.Context, name, value string) error
 	SettingInsert(ctx context.Context, name, value string) (bool, error)
+	SettingSwap(ctx context.Context, name, old, value string) (bool, error)
 }
 
 const settingName = "clock.manual.now"
@@ -41,11 +42,6 @@ type Manual struct {
 	st   Settings
 	mu   sync.Mutex
 	last time.Time // the last value read, used if the store cannot be read
-	// move serializes Set and Advance in this process, so that concurrent
-	// advances add up instead of overwriting each other's read-then-write.
-	// (Replicas sharing a store still race: that needs a compare-and-set
-	// in the store.)
-	move sync.Mutex
 }
 
 // NewManual starts a manual clock at start, unless the store already holds a
@@ -89,34 +85,51 @@ func (m *Manual) read(ctx context.Context) (time.Time, error) {
 
 // Set moves the clock to t (backwards too).
 func (m *Manual) Set(ctx context.Context, t time.Time) error {
-	m.move.Lock()
-	defer m.move.Unlock()
-	return m.set(ctx, t)
-}
-
-func (m *Manual) set(ctx context.Context, t time.Time) error {
 	if err := m.st.SettingPut(ctx, settingName, format(t)); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	m.last = t.UTC()
-	m.mu.Unlock()
+	m.remember(t.UTC())
 	return nil
 }
 
-// Advance moves the clock forward by d and returns the new time.
+func (m *Manual) remember(t time.Time) {
+	m.mu.Lock()
+	m.last = t
+	m.mu.Unlock()
+}
+
+// Advance moves the clock forward by d and returns the new time. It is a
+// compare-and-set in the store, retried when another advance (of this
+// process or another replica) came in between: concurrent advances add up,
+// none is lost.
 func (m *Manual) Advance(ctx context.Context, d time.Duration) (time.Time, error) {
 	if d < 0 {
 		return time.Time{}, errors.New("clock: cannot advance by a negative duration")
 	}
-	m.move.Lock()
-	defer m.move.Unlock()
-	now, err := m.read(ctx)
-	if err != nil {
-		return time.Time{}, err
+	for {
+		old, err := m.st.SettingGet(ctx, settingName)
+		if err != nil {
+			return time.Time{}, err
+		}
+		now, err := time.Parse(time.RFC3339Nano, old)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("stored manual time %q: %w", old, err)
+		}
+		t := now.Add(d)
+		swapped, err := m.st.SettingSwap(ctx, settingName, old, format(t))
+		if err != nil {
+			return time.Time{}, err
+		}
+		if swapped {
+			m.remember(t)
+			return t, nil
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		case <-time.After(time.Millisecond): // let the other writer finish
+		}
 	}
-	t := now.Add(d)
-	return t, m.set(ctx, t)
 }
 
 func format(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -67,13 +67,13 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	default:
 		return nil, apierr.InvalidParameter.Newf("The specified parameter DiskType %q is not valid; use all, system or data.", req.DiskType)
 	}
-	page, size, err := pageParams(req.PageNumber, req.PageSize, 10, 100)
+	page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
 	if err != nil {
 		return nil, err
 	}
 	f := store.DiskFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, InstanceID: req.InstanceId,
-		DiskType: kind, Category: req.Category, Offset: (page - 1) * size, Limit: size,
+		DiskType: kind, Category: req.Category, Offset: page.Offset(), Limit: page.Size,
 	}
 	if len(req.DiskIds) > 0 {
 		f.IDs = req.DiskIds
@@ -82,7 +82,7 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	if err != nil {
 		return nil, err
 	}
-	resp := &DescribeDisksResponse{TotalCount: total, PageNumber: page, PageSize: size}
+	resp := &DescribeDisksResponse{TotalCount: total, PageNumber: page.Number, PageSize: page.Size}
 	resp.Disks.Disk = []DiskView{}
 	for _, d := range disks {
 		v := DiskView{

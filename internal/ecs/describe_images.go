@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/rpc"
 )
@@ -72,17 +71,11 @@ func describeImages(ctx context.Context, env *rpc.Env, req *DescribeImagesReques
 	if _, err := getRegion(env.Catalog, req.RegionId); err != nil {
 		return nil, err
 	}
-	page, size := 1, defaultImagesPageSize
-	if req.PageNumber != nil {
-		if page = *req.PageNumber; page < 1 {
-			return nil, apierr.InvalidParameter.Newf("The specified PageNumber %d is not valid; it must be at least 1.", page)
-		}
+	pg, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, defaultImagesPageSize, maxImagesPageSize)
+	if err != nil {
+		return nil, err
 	}
-	if req.PageSize != nil {
-		if size = *req.PageSize; size < 1 || size > maxImagesPageSize {
-			return nil, apierr.InvalidParameter.Newf("The specified PageSize %d is not valid; use 1 to %d.", size, maxImagesPageSize)
-		}
-	}
+	page, size := pg.Number, pg.Size
 
 	var matched []*catalog.Image
 	for _, im := range env.Catalog.Images() {
@@ -92,7 +85,7 @@ func describeImages(ctx context.Context, env *rpc.Env, req *DescribeImagesReques
 	}
 	resp := &DescribeImagesResponse{RegionId: req.RegionId, TotalCount: len(matched), PageNumber: page, PageSize: size}
 	resp.Images.Image = []ImageItem{}
-	if from := (page - 1) * size; from < len(matched) {
+	if from := pg.Offset(); from < len(matched) {
 		for _, im := range matched[from:min(from+size, len(matched))] {
 			resp.Images.Image = append(resp.Images.Image, imageItem(im))
 		}

@@ -42,11 +42,11 @@ func (s *Service) describeInstanceStatus(ctx context.Context, env *rpc.Env, req 
 	if len(req.InstanceId) > 100 {
 		return nil, apierr.InvalidParameter.Newf("At most 100 InstanceId.N are allowed.")
 	}
-	page, size, err := pageParams(req.PageNumber, req.PageSize, 10, 50)
+	page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 50)
 	if err != nil {
 		return nil, err
 	}
-	f := store.InstanceFilter{AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, Offset: (page - 1) * size, Limit: size}
+	f := store.InstanceFilter{AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, Offset: page.Offset(), Limit: page.Size}
 	if len(req.InstanceId) > 0 {
 		f.IDs = req.InstanceId
 	}
@@ -54,7 +54,7 @@ func (s *Service) describeInstanceStatus(ctx context.Context, env *rpc.Env, req 
 	if err != nil {
 		return nil, err
 	}
-	resp := &DescribeInstanceStatusResponse{TotalCount: total, PageNumber: page, PageSize: size}
+	resp := &DescribeInstanceStatusResponse{TotalCount: total, PageNumber: page.Number, PageSize: page.Size}
 	resp.InstanceStatuses.InstanceStatus = []InstanceStatusItem{}
 	for _, i := range list {
 		resp.InstanceStatuses.InstanceStatus = append(resp.InstanceStatuses.InstanceStatus, InstanceStatusItem{InstanceId: i.ID, Status: i.Status})

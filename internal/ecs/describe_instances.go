@@ -80,10 +80,13 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	resp := &DescribeInstancesResponse{}
 	cursorMode := req.NextToken != "" || req.MaxResults != nil
 	if cursorMode {
-		limit := 10
-		if req.MaxResults != nil {
-			limit = min(max(*req.MaxResults, 10), 100) // documented: below 10 gives 10, above 100 gives 100
+		// Documented: below 10 gives 10. Outside 1–100 is refused rather
+		// than clamped, so a client learns its page size is not honoured.
+		limit, err := rpc.Limit("MaxResults", req.MaxResults, 10, 1, 100)
+		if err != nil {
+			return nil, err
 		}
+		limit = max(limit, 10)
 		if req.NextToken != "" {
 			after, err := decodeCursor(req.NextToken)
 			if err != nil {
@@ -94,12 +97,12 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		f.Limit = limit + 1 // one more tells whether a next page exists
 		resp.PageNumber, resp.PageSize = 1, limit
 	} else {
-		page, size, err := pageParams(req.PageNumber, req.PageSize, 10, 100)
+		page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
 		if err != nil {
 			return nil, err
 		}
-		f.Offset, f.Limit = (page-1)*size, size
-		resp.PageNumber, resp.PageSize = page, size
+		f.Offset, f.Limit = page.Offset(), page.Size
+		resp.PageNumber, resp.PageSize = page.Number, page.Size
 	}
 	list, total, err := env.Q().InstanceList(ctx, f)
 	if err != nil {
@@ -126,24 +129,6 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		resp.Instances.Instance = append(resp.Instances.Instance, viewInstance(s.Catalog, i, tags[i.ID]))
 	}
 	return resp, nil
-}
-
-// pageParams validates PageNumber (from 1) and PageSize (1 to max).
-func pageParams(number, size *int, defSize, maxSize int) (int, int, error) {
-	n, sz := 1, defSize
-	if number != nil {
-		n = *number
-	}
-	if size != nil {
-		sz = *size
-	}
-	if n < 1 {
-		return 0, 0, apierr.InvalidParameter.Newf("The specified parameter PageNumber %d is not valid: it starts at 1.", n)
-	}
-	if sz < 1 || sz > maxSize {
-		return 0, 0, apierr.InvalidParameter.Newf("The specified parameter PageSize %d is not valid: use 1 to %d.", sz, maxSize)
-	}
-	return n, sz, nil
 }
 
 func encodeCursor(c string) string { return base64.RawURLEncoding.EncodeToString([]byte(c)) }

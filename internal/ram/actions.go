@@ -4,21 +4,25 @@
 package ram
 
 import (
+	"context"
+
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/rpc"
 )
 
 // NewProduct returns RAM with its actions, sorted by name.
 func NewProduct() *rpc.Product {
-	user := func(accountID string, p map[string]string) []string {
-		name := p["UserName"]
+	// A RAM user's name and a policy's name are the lookup keys themselves;
+	// a missing UserName means the caller itself, as the handlers read it.
+	user := func(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+		name := r.Params["UserName"]
 		if name == "" {
-			name = "*"
+			name = r.Caller.UserName
 		}
-		return []string{"acs:ram:*:" + accountID + ":user/" + name}
+		return []string{"acs:ram:*:" + r.Caller.AccountID + ":user/" + name}, nil
 	}
-	pol := func(accountID string, p map[string]string) []string {
-		return []string{"acs:ram:*:" + accountID + ":policy/" + p["PolicyName"]}
+	pol := func(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+		return []string{"acs:ram:*:" + r.Caller.AccountID + ":policy/" + r.Params["PolicyName"]}, nil
 	}
 	return &rpc.Product{
 		Name:    "Ram",

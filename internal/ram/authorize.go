@@ -35,7 +35,11 @@ type Authorizer struct {
 // the product's Denied error (Forbidden.RAM for ECS, NoPermission for RAM)
 // with AccessDeniedDetail; in log mode it is only logged.
 func (a *Authorizer) Authorize(ctx context.Context, q rpc.Authorization) error {
-	req := policy.Request{Action: q.Action.RAM, Resources: q.ResourcesOf(), Context: requestContext(q)}
+	resources, err := q.ResourcesOf(ctx)
+	if err != nil {
+		return err
+	}
+	req := policy.Request{Action: q.Action.RAM, Resources: resources, Context: requestContext(q)}
 	dec, err := a.decide(ctx, q.Caller, req)
 	if err != nil {
 		return err

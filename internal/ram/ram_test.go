@@ -243,7 +243,11 @@ func TestRAMNewProduct(t *testing.T) {
 		if a.Resources == nil {
 			return nil
 		}
-		return a.Resources("1234", params)
+		got, err := a.Resources(context.Background(), rpc.ResourceRequest{Caller: auth.Caller{AccountID: "1234", UserName: "alice"}, Params: params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
 	}
 	for _, c := range []struct {
 		action string
@@ -251,7 +255,8 @@ func TestRAMNewProduct(t *testing.T) {
 		want   []string
 	}{
 		{"CreateUser", map[string]string{"UserName": "bob"}, []string{"acs:ram:*:1234:user/bob"}},
-		{"CreateAccessKey", map[string]string{}, []string{"acs:ram:*:1234:user/*"}},
+		// No UserName: the caller itself, as the handler reads it.
+		{"CreateAccessKey", map[string]string{}, []string{"acs:ram:*:1234:user/alice"}},
 		{"AttachPolicyToUser", map[string]string{"UserName": "bob", "PolicyName": "p"}, []string{"acs:ram:*:1234:user/bob"}},
 		{"GetPolicy", map[string]string{"PolicyName": "p"}, []string{"acs:ram:*:1234:policy/p"}},
 		{"ListUsers", map[string]string{}, nil},
@@ -358,8 +363,8 @@ func (f *authFixture) user(t *testing.T, name string, custom map[string]string, 
 
 var (
 	ecsProduct = &rpc.Product{Name: "Ecs", Version: "2014-05-26", Denied: apierr.ForbiddenRAM}
-	stopAction = &rpc.Action{Name: "StopInstance", RAM: "ecs:StopInstance", Resources: func(account string, p map[string]string) []string {
-		return []string{"acs:ecs:" + p["RegionId"] + ":" + account + ":instance/" + p["InstanceId"]}
+	stopAction = &rpc.Action{Name: "StopInstance", RAM: "ecs:StopInstance", Resources: func(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+		return []string{"acs:ecs:" + r.Params["RegionId"] + ":" + r.Caller.AccountID + ":instance/" + r.Params["InstanceId"]}, nil
 	}}
 	regionsAction = &rpc.Action{Name: "DescribeRegions", RAM: "ecs:DescribeRegions"}
 )
@@ -367,7 +372,7 @@ var (
 // authorization is a request for the action from 127.0.0.1 over HTTP.
 func (f *authFixture) authorization(c auth.Caller, p *rpc.Product, a *rpc.Action, params map[string]string) rpc.Authorization {
 	return rpc.Authorization{
-		Caller: c, Product: p, Action: a, Now: f.now,
+		Caller: c, Product: p, Action: a, Now: f.now, Store: f.st,
 		Request: &rpc.Request{Method: "POST", Header: http.Header{"User-Agent": {"test-agent"}}, Params: params, RemoteIP: "127.0.0.1"},
 	}
 }

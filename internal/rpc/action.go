@@ -33,9 +33,26 @@ type Action struct {
 	// Idempotent write actions honour ClientToken: the same token and
 	// parameters give the same answer once, in the change's transaction.
 	Idempotent bool
-	// Resources returns the ARNs the call touches, for RAM; nil means the
+	// Resources resolves the ARNs the call touches, for RAM; nil means the
 	// action has no resource-level permission ("*").
-	Resources func(accountID string, params map[string]string) []string
+	Resources ResourceFunc
+}
+
+// ResourceFunc returns the ARNs of the resources a call touches, as they are
+// stored: their real region, account and id. A parameter that the handler's
+// lookup does not require (RegionId beside an InstanceId) must never shape
+// the ARN, or leaving it out or changing it would slip past a Deny scoped to
+// a region. The pipeline calls it before the handler, outside any
+// transaction, so it reads the pool. When the parameters name nothing the
+// caller owns, it returns the ARN the request names: the handler then
+// answers NotFound whatever RAM decides.
+type ResourceFunc func(ctx context.Context, r ResourceRequest) ([]string, error)
+
+// ResourceRequest is what a ResourceFunc reads.
+type ResourceRequest struct {
+	Caller auth.Caller
+	Params map[string]string
+	Q      store.Q // the pool's queries
 }
 
 // Authorization is what the authorize stage decides on.
@@ -45,14 +62,16 @@ type Authorization struct {
 	Action  *Action
 	Request *Request
 	Now     time.Time
+	// Store resolves the action's resources.
+	Store *store.Store
 }
 
-// ResourcesOf returns the ARNs a call touches.
-func (q Authorization) ResourcesOf() []string {
+// ResourcesOf resolves the ARNs a call touches.
+func (q Authorization) ResourcesOf(ctx context.Context) ([]string, error) {
 	if q.Action.Resources == nil {
-		return []string{"*"}
+		return []string{"*"}, nil
 	}
-	return q.Action.Resources(q.Caller.AccountID, q.Request.Params)
+	return q.Action.Resources(ctx, ResourceRequest{Caller: q.Caller, Params: q.Request.Params, Q: q.Store.Q})
 }
 
 // Envelope is how a product wraps a success body.

@@ -300,6 +300,9 @@ func TestBadInputAuth(t *testing.T) {
 
 // TestBadInputACS3 sends malformed ACS3 requests.
 func TestBadInputACS3(t *testing.T) {
+	// Every header the requests may send is signed, so that each case
+	// reaches the check it is about.
+	const acs3Signed = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"
 	t.Parallel()
 	srv := startPipeline(t)
 	tests := []struct {
@@ -310,13 +313,14 @@ func TestBadInputACS3(t *testing.T) {
 		{"unparseable authorization", map[string]string{"Authorization": "ACS3-HMAC-SHA256 garbage"}, "IncompleteSignature"},
 		{"non-hex signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=zz"}, "IncompleteSignature"},
 		{"other algorithm", map[string]string{"Authorization": "ACS3-HMAC-SM3 Credential=testid,SignedHeaders=host,Signature=00"}, "InvalidSignatureMethod"},
-		{"no date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n"}, "MissingParameter"},
-		{"bad date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "yesterday"}, "InvalidTimeStamp.Format"},
-		{"unknown key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=nosuch,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
-		{"non-UTF-8 key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=\xff\xfe,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
-		{"non-UTF-8 nonce", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "\xff\xfe", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidParameter"},
-		{"wrong body hash", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z", "x-acs-content-sha256": "00"}, "SignatureDoesNotMatch"},
-		{"wrong signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "SignatureDoesNotMatch"},
+		{"no date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n"}, "MissingParameter"},
+		{"bad date", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "yesterday"}, "InvalidTimeStamp.Format"},
+		{"unknown key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=nosuch,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
+		{"non-UTF-8 key", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=\xff\xfe,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidAccessKeyId.NotFound"},
+		{"non-UTF-8 nonce", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "\xff\xfe", "x-acs-date": "2026-11-25T19:04:25Z"}, "InvalidParameter"},
+		{"wrong body hash", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z", "x-acs-content-sha256": "00"}, "SignatureDoesNotMatch"},
+		{"date not signed", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-signature-nonce;x-acs-version,Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "IncompleteSignature"},
+		{"wrong signature", map[string]string{"Authorization": "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=" + acs3Signed + ",Signature=00", "x-acs-signature-nonce": "n", "x-acs-date": "2026-11-25T19:04:25Z"}, "SignatureDoesNotMatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

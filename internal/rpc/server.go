@@ -110,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Clock.Now()
 	if !caller.IsMainAccount() && s.Authorize != nil {
-		if err := s.Authorize(r.Context(), Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}); err != nil {
+		if err := s.Authorize(r.Context(), Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now, Store: s.Store}); err != nil {
 			fail(err)
 			return
 		}
@@ -123,7 +123,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RequestID: requestID, Caller: caller, Now: now,
 		Store: s.Store, Catalog: s.Catalog, Clock: s.Clock, Log: s.Log,
 	}
-	authz := Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now}
+	authz := Authorization{Caller: caller, Product: rt.product, Action: a, Request: req, Now: now, Store: s.Store}
 	env.Allowed = func(ctx context.Context, action string, resources ...string) (bool, error) {
 		if caller.IsMainAccount() || s.Permit == nil {
 			return true, nil
@@ -166,16 +166,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.observe(a.Name, "", start)
 }
 
-// route finds the product by Version and the action by name; the ACS3
-// signature carries both only in the x-acs-version and x-acs-action headers.
+// route finds the product by Version and the action by name. An ACS3
+// request carries both only in the x-acs-version and x-acs-action headers,
+// which its signature must cover; an RPC v1 request signs its parameters
+// and not its headers, so it is routed by parameters alone.
 func (s *Server) route(req *Request) (*routed, *Action, error) {
-	version := req.Params["Version"]
-	if version == "" {
-		version = req.Header.Get("x-acs-version")
-	}
-	name := req.Params["Action"]
-	if name == "" {
-		name = req.Header.Get("x-acs-action")
+	version, name := req.Params["Version"], req.Params["Action"]
+	if strings.HasPrefix(req.Header.Get("Authorization"), "ACS3-") {
+		if version == "" {
+			version = req.Header.Get("x-acs-version")
+		}
+		if name == "" {
+			name = req.Header.Get("x-acs-action")
+		}
 	}
 	if version == "" {
 		return nil, nil, apierr.MissingParameter.New("Version")

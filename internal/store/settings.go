@@ -35,6 +35,20 @@ func (q Q) SettingInsert(ctx context.Context, name, value string) (bool, error) 
 	return n == 1, interpretError(err)
 }
 
+// SettingSwap sets a setting to value only if it still holds old, and
+// reports whether it did: a compare-and-set, so that two replicas that read
+// the same value cannot both write what they computed from it.
+func (q Q) SettingSwap(ctx context.Context, name, old, value string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE settings SET value = $3 WHERE name = $1 AND value = $2`, name, old, value)
+	if err := affectedOne(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
 func affectedOne(res sql.Result, err error) error {
 	if err != nil {
 		return interpretError(err)
