@@ -109,10 +109,11 @@ func (q Q) DiskSetCategory(ctx context.Context, id, category, pl string) error {
 	return affectedOne(res, err)
 }
 
-// DiskCapacityInZone sums the sizes of an account's disks of a category in a zone.
+// DiskCapacityInZone is the size of an account's disks of a category in a
+// zone, from disk_capacity (kept by triggers).
 func (q Q) DiskCapacityInZone(ctx context.Context, accountID, zoneID, category string) (int, error) {
 	var n int64
-	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM disks WHERE account_id = $1 AND zone_id = $2 AND category = $3`,
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM disk_capacity WHERE account_id = $1 AND zone_id = $2 AND category = $3`,
 		accountID, zoneID, category).Scan(&n)
 	return int(n), interpretError(err)
 }
