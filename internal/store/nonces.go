@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,16 +37,22 @@ func (s *Store) NonceUse(ctx context.Context, accessKeyID, nonce string, now, ex
 	r := &nonceReq{key: accessKeyID, nonce: nonce, now: micros(now), expires: micros(expires), done: make(chan nonceResult, 1)}
 	select {
 	case s.nonces.reqs <- r:
+	case <-s.nonces.stop:
+		return false, errStoreClosed
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
 	select {
 	case res := <-r.done:
 		return res.fresh, res.err
+	case <-s.nonces.stop:
+		return false, errStoreClosed
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
 }
+
+var errStoreClosed = errors.New("store: closed")
 
 // maxNonceBatch bounds one statement (3 parameters a nonce).
 const maxNonceBatch = 200
@@ -65,9 +72,10 @@ type nonceResult struct {
 // queued up while the previous statement ran, so a lone request waits for
 // nothing and a busy server sends few statements.
 type nonceBatcher struct {
-	reqs chan *nonceReq
-	stop chan struct{}
-	wg   sync.WaitGroup
+	reqs     chan *nonceReq
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 }
 
 func startNonceBatcher(db dbtx, workers int) *nonceBatcher {
@@ -99,7 +107,7 @@ func startNonceBatcher(db dbtx, workers int) *nonceBatcher {
 }
 
 func (b *nonceBatcher) close() {
-	close(b.stop)
+	b.stopOnce.Do(func() { close(b.stop) })
 	b.wg.Wait()
 }
 
