@@ -131,6 +131,24 @@ func checkCounters(t *rapid.T, st *store.Store) {
 				t.Fatalf("%s %s: count %d (%v), the rows %d", acc, region, n, err, total)
 			}
 		}
+		for _, region := range []string{"cn-hangzhou", "cn-shanghai"} {
+			_, got, err := st.DiskList(ctx, store.DiskFilter{AccountID: acc, RegionID: region, Limit: 1})
+			var want int
+			if err == nil {
+				err = st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM disks WHERE account_id = $1 AND region_id = $2`, acc, region).Scan(&want)
+			}
+			if err != nil || got != want {
+				t.Fatalf("%s %s: %d disks (%v), the rows %d", acc, region, got, err, want)
+			}
+		}
+		_, got, err := st.OrderList(ctx, store.OrderFilter{AccountID: acc, Limit: 1})
+		var want int
+		if err == nil {
+			err = st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE account_id = $1`, acc).Scan(&want)
+		}
+		if err != nil || got != want {
+			t.Fatalf("%s: %d orders (%v), the rows %d", acc, got, err, want)
+		}
 		for _, zone := range []string{"z", "z2"} {
 			for _, cat := range []string{"cloud_essd", "cloud_efficiency", "cloud_auto"} {
 				got, err := st.DiskCapacityInZone(ctx, acc, zone, cat)

@@ -61,6 +61,14 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 				return err
 			},
 			func() error { _, err := q.TagListByInstances(ctx, []string{id}); return err },
+			func() error {
+				_, _, err := q.DiskList(ctx, store.DiskFilter{AccountID: acc, RegionID: region, Limit: 100})
+				return err
+			},
+			func() error {
+				_, _, err := q.OrderList(ctx, store.OrderFilter{AccountID: acc, Limit: 100})
+				return err
+			},
 			func() error { _, err := q.OrderGet(ctx, acc, "900000000007001"); return err },
 			func() error { _, err := q.OrderPaidByType(ctx, id); return err },
 			func() error { _, err := q.OrderUnpaidOfInstance(ctx, acc, id); return err },
