@@ -23,9 +23,17 @@ type client struct {
 	http       *http.Client
 	base       string // http://host:port
 	adminToken string
+	accountID  string
 	keyID      string
 	secret     string
 	region     string
+}
+
+// as returns a client that signs as another account, on the same connections.
+func (c *client) as(accountID, keyID, secret string) *client {
+	cp := *c
+	cp.accountID, cp.keyID, cp.secret = accountID, keyID, secret
+	return &cp
 }
 
 // newClient refuses any endpoint that is not a loopback address: the

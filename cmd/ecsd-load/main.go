@@ -36,6 +36,8 @@ const (
 type config struct {
 	endpoint, adminToken, region, zone string
 	instances, concurrency, maxChanges int
+	accounts                           int
+	fleet                              fleetConfig
 	duration, pollInterval, drain      time.Duration
 	progress                           time.Duration
 	json                               bool
@@ -48,6 +50,11 @@ func main() {
 	flag.StringVar(&cfg.region, "region", "cn-hangzhou", "region of the instances")
 	flag.StringVar(&cfg.zone, "zone", "cn-hangzhou-h", "zone of the instances")
 	flag.IntVar(&cfg.instances, "instances", 200, "instances to create and change")
+	flag.IntVar(&cfg.accounts, "accounts", 1, "accounts the changed instances are spread over, each with its own")
+	flag.IntVar(&cfg.fleet.preload, "preload", 0, "PostPaid instances to buy first, as a standing fleet the run does not change")
+	flag.IntVar(&cfg.fleet.preloadAccounts, "preload-accounts", 1, "accounts the --preload fleet is spread over")
+	flag.IntVar(&cfg.fleet.readers, "readers", 0, "workers sending reads of the fleet during the run (DescribeInstances of one id and of a page of 100, DescribeInstanceAttribute)")
+	flag.IntVar(&cfg.fleet.buyers, "buyers", 0, "workers buying RunInstances(Amount=10) PostPaid into the fleet's accounts during the run")
 	flag.IntVar(&cfg.concurrency, "concurrency", 32, "workers, each with at most one request in flight")
 	flag.IntVar(&cfg.maxChanges, "max-changes", 1_000_000, "stop after this many change requests")
 	flag.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long to send changes")
@@ -56,8 +63,14 @@ func main() {
 	flag.DurationVar(&cfg.progress, "progress", 5*time.Second, "print the accepted rate to stderr this often (0: never)")
 	flag.BoolVar(&cfg.json, "json", false, "print the summary as JSON")
 	flag.Parse()
-	if cfg.adminToken == "" || cfg.instances < 1 || cfg.concurrency < 1 || cfg.maxChanges < 1 || cfg.duration <= 0 || cfg.pollInterval <= 0 {
-		fmt.Fprintln(os.Stderr, "ecsd-load: need --admin-token, and positive --instances, --concurrency, --max-changes, --duration and --poll-interval")
+	if cfg.adminToken == "" || cfg.instances < 1 || cfg.concurrency < 1 || cfg.maxChanges < 1 || cfg.duration <= 0 || cfg.pollInterval <= 0 ||
+		cfg.accounts < 1 || cfg.accounts > cfg.instances || cfg.fleet.preload < 0 || cfg.fleet.preloadAccounts < 1 || cfg.fleet.readers < 0 || cfg.fleet.buyers < 0 {
+		fmt.Fprintln(os.Stderr, "ecsd-load: need --admin-token, and positive --instances, --concurrency, --max-changes, --duration, --poll-interval,")
+		fmt.Fprintln(os.Stderr, "  --accounts (at most --instances) and --preload-accounts")
+		os.Exit(2)
+	}
+	if (cfg.fleet.readers > 0 || cfg.fleet.buyers > 0) && cfg.fleet.preload < 1 {
+		fmt.Fprintln(os.Stderr, "ecsd-load: --readers and --buyers work on the --preload fleet: set --preload")
 		os.Exit(2)
 	}
 	cfg.concurrency = min(cfg.concurrency, cfg.instances)
@@ -91,60 +104,111 @@ func run(ctx context.Context, cfg config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	var fl *fleet
+	if cfg.fleet.preload > 0 {
+		if fl, err = preload(ctx, c, cfg); err != nil {
+			return nil, fmt.Errorf("preload: %w", err)
+		}
+	}
 	setupCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	ids, err := setup(setupCtx, c, cfg)
+	insts, err := setup(setupCtx, c, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("setup: %w", err)
 	}
-	logf("%d instances Stopped; sending changes for %s with %d workers", len(ids), cfg.duration, cfg.concurrency)
-	return traffic(ctx, c, cfg, ids), nil
+	logf("%d instances of %d accounts Stopped; sending changes for %s with %d workers", len(insts), cfg.accounts, cfg.duration, cfg.concurrency)
+	return traffic(ctx, c, cfg, insts, fl), nil
 }
 
-// setup creates an account that can afford and downgrade anything, buys the
-// instances and stops them.
-func setup(ctx context.Context, c *client, cfg config) ([]string, error) {
+// newAccount creates an account that can afford and downgrade anything
+// and returns a client signing with its key.
+func newAccount(ctx context.Context, c *client, cfg config, name string) (*client, error) {
 	var acc struct{ AccountId, AccessKeyId, AccessKeySecret string }
-	name := "ecsd-load-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if err := c.admin(ctx, "POST", "/_ecsd/v1/accounts", map[string]any{"Name": name, "Balance": "100000000.00"}, &acc); err != nil {
 		return nil, fmt.Errorf("create account: %w", err)
 	}
-	c.keyID, c.secret = acc.AccessKeyId, acc.AccessKeySecret
-	patch := map[string]any{"DowngradeQuota": 1_000_000, "RefundVCPUQuota": 100_000_000, "VCPUQuota": map[string]int{cfg.region: 1_000_000}}
+	patch := map[string]any{"DowngradeQuota": 1_000_000, "RefundVCPUQuota": 100_000_000, "VCPUQuota": map[string]int{cfg.region: 100_000_000}}
 	if err := c.admin(ctx, "PATCH", "/_ecsd/v1/accounts/"+acc.AccountId, patch, nil); err != nil {
 		return nil, fmt.Errorf("patch account: %w", err)
 	}
+	return c.as(acc.AccountId, acc.AccessKeyId, acc.AccessKeySecret), nil
+}
+
+// setStock gives the zone room for everything the run buys.
+func setStock(ctx context.Context, c *client, cfg config) error {
 	for _, typ := range []string{smallType, bigType} {
-		if err := c.admin(ctx, "PUT", "/_ecsd/v1/stock", map[string]any{"ZoneId": cfg.zone, "InstanceType": typ, "Available": 10_000_000}, nil); err != nil {
-			return nil, fmt.Errorf("stock of %s: %w", typ, err)
+		if err := c.admin(ctx, "PUT", "/_ecsd/v1/stock", map[string]any{"ZoneId": cfg.zone, "InstanceType": typ, "Available": 100_000_000}, nil); err != nil {
+			return fmt.Errorf("stock of %s: %w", typ, err)
 		}
 	}
-	logf("account %s created; buying %d %s", acc.AccountId, cfg.instances, smallType)
+	return nil
+}
 
+// buy buys n instances of smallType into the client's account, in calls of
+// at most batchSize, and returns their ids.
+func buy(ctx context.Context, c *client, cfg config, n int, chargeType string) ([]string, error) {
 	var ids []string
-	for len(ids) < cfg.instances {
-		n := min(batchSize, cfg.instances-len(ids))
+	for len(ids) < n {
+		k := min(batchSize, n-len(ids))
+		params := map[string]string{
+			"ZoneId": cfg.zone, "ImageId": imageID, "InstanceType": smallType, "InstanceChargeType": chargeType, "Amount": strconv.Itoa(k),
+		}
+		if chargeType == "PrePaid" {
+			params["Period"], params["PeriodUnit"] = "12", "Month"
+		}
 		var out struct {
 			InstanceIdSets struct{ InstanceIdSet []string }
 		}
-		err := c.rpc(ctx, "RunInstances", map[string]string{
-			"ZoneId": cfg.zone, "ImageId": imageID, "InstanceType": smallType, "InstanceChargeType": "PrePaid",
-			"Period": "12", "PeriodUnit": "Month", "Amount": strconv.Itoa(n),
-		}, &out)
-		if err != nil {
+		if err := c.rpc(ctx, "RunInstances", params, &out); err != nil {
 			return nil, fmt.Errorf("RunInstances: %w", err)
 		}
 		ids = append(ids, out.InstanceIdSets.InstanceIdSet...)
 	}
-	if err := waitStatus(ctx, c, ids, "Running"); err != nil {
+	return ids, nil
+}
+
+// setup creates --accounts accounts, buys each its share of --instances
+// PrePaid instances and stops them (a downgrade needs Stopped).
+func setup(ctx context.Context, c *client, cfg config) ([]*instance, error) {
+	if err := setStock(ctx, c, cfg); err != nil {
 		return nil, err
 	}
-	if err := forEach(ctx, ids, cfg.concurrency, func(id string) error {
-		return c.rpc(ctx, "StopInstance", map[string]string{"InstanceId": id}, nil)
-	}); err != nil {
-		return nil, fmt.Errorf("StopInstance: %w", err)
+	var insts []*instance
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
+	for a := range cfg.accounts {
+		ac, err := newAccount(ctx, c, cfg, "ecsd-load-"+stamp+"-"+strconv.Itoa(a))
+		if err != nil {
+			return nil, err
+		}
+		n := cfg.instances/cfg.accounts + btoi(a < cfg.instances%cfg.accounts)
+		logf("account %s created; buying %d %s", ac.accountID, n, smallType)
+		ids, err := buy(ctx, ac, cfg, n, "PrePaid")
+		if err != nil {
+			return nil, err
+		}
+		if err := waitStatus(ctx, ac, ids, "Running"); err != nil {
+			return nil, err
+		}
+		if err := forEach(ctx, ids, cfg.concurrency, func(id string) error {
+			return ac.rpc(ctx, "StopInstance", map[string]string{"InstanceId": id}, nil)
+		}); err != nil {
+			return nil, fmt.Errorf("StopInstance: %w", err)
+		}
+		if err := waitStatus(ctx, ac, ids, "Stopped"); err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			insts = append(insts, &instance{id: id, typ: smallType, c: ac})
+		}
 	}
-	return ids, waitStatus(ctx, c, ids, "Stopped")
+	return insts, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // waitStatus polls until every instance has the status.
@@ -212,11 +276,13 @@ feed:
 	return err
 }
 
-// instance is one instance under load; typ is its type as last seen applied.
+// instance is one instance under load; typ is its type as last seen
+// applied; c signs as its account.
 type instance struct {
 	id    string
 	typ   string
 	owner int
+	c     *client
 }
 
 // watch is an accepted change waiting to be seen applied.
@@ -236,7 +302,6 @@ type workerStats struct {
 // poller watches the accepted changes and gives each instance back to its
 // worker once DescribeInstances shows the new type.
 type poller struct {
-	c     *client
 	ready []chan *instance
 
 	mu      sync.Mutex
@@ -281,10 +346,10 @@ func (p *poller) run(interval, drain time.Duration, trafficDone <-chan struct{})
 		if trafficDone == nil && p.pendingCount() == 0 {
 			return
 		}
-		var ids []string
+		ids := map[*client][]string{} // DescribeInstances lists one account's
 		p.mu.Lock()
-		for id := range p.pending {
-			ids = append(ids, id)
+		for id, w := range p.pending {
+			ids[w.inst.c] = append(ids[w.inst.c], id)
 		}
 		p.mu.Unlock()
 		if len(ids) == 0 {
@@ -301,17 +366,25 @@ func (p *poller) run(interval, drain time.Duration, trafficDone <-chan struct{})
 	}
 }
 
-// pollOnce describes ids in batches, all batches at once.
-func (p *poller) pollOnce(ids []string) {
+// pollOnce describes each account's ids in batches, all batches at once.
+func (p *poller) pollOnce(byAccount map[*client][]string) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex // guards the poll counters
-	for i := 0; i < len(ids); i += batchSize {
-		batch := ids[i:min(i+batchSize, len(ids))]
+	for c, ids := range byAccount {
+		for i := 0; i < len(ids); i += batchSize {
+			p.pollBatch(&wg, &mu, c, ids[i:min(i+batchSize, len(ids))])
+		}
+	}
+	wg.Wait()
+}
+
+func (p *poller) pollBatch(wg *sync.WaitGroup, mu *sync.Mutex, c *client, batch []string) {
+	{
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			t0 := time.Now()
-			got, err := p.c.describe(ctx, batch)
+			got, err := c.describe(ctx, batch)
 			seen := time.Now()
 			mu.Lock()
 			p.polls++
@@ -334,20 +407,19 @@ func (p *poller) pollOnce(ids []string) {
 			}
 		})
 	}
-	wg.Wait()
 }
 
 // traffic runs the workers and the poller and returns the summary.
-func traffic(ctx context.Context, c *client, cfg config, ids []string) *Summary {
+func traffic(ctx context.Context, c *client, cfg config, insts []*instance, fl *fleet) *Summary {
 	ready := make([]chan *instance, cfg.concurrency)
 	for w := range ready {
-		ready[w] = make(chan *instance, len(ids)/cfg.concurrency+1)
+		ready[w] = make(chan *instance, len(insts)/cfg.concurrency+1)
 	}
-	for i, id := range ids {
-		w := i % cfg.concurrency
-		ready[w] <- &instance{id: id, typ: smallType, owner: w}
+	for i, in := range insts {
+		in.owner = i % cfg.concurrency
+		ready[in.owner] <- in
 	}
-	p := &poller{c: c, ready: ready, pending: map[string]watch{}}
+	p := &poller{ready: ready, pending: map[string]watch{}}
 	trafficDone := make(chan struct{})
 	pollDone := make(chan struct{})
 	go func() {
@@ -365,17 +437,19 @@ func traffic(ctx context.Context, c *client, cfg config, ids []string) *Summary 
 	}
 	var wg sync.WaitGroup
 	for w := range cfg.concurrency {
-		wg.Go(func() { worker(runCtx, cancel, c, p, ready[w], &sent, int64(cfg.maxChanges), &stats[w]) })
+		wg.Go(func() { worker(runCtx, cancel, p, ready[w], &sent, int64(cfg.maxChanges), &stats[w]) })
 	}
+	side := fl.run(runCtx, &wg, cfg)
 	wg.Wait()
 	elapsed := time.Since(start)
 	close(trafficDone)
 	<-pollDone
 
 	sum := &Summary{
-		Endpoint: cfg.endpoint, Instances: len(ids), Concurrency: cfg.concurrency,
+		Endpoint: cfg.endpoint, Instances: len(insts), Accounts: cfg.accounts, Concurrency: cfg.concurrency,
 		DurationSeconds: elapsed.Seconds(), Rejected: map[string]int{},
 	}
+	side.summarize(sum, fl, elapsed)
 	var latency []time.Duration
 	for _, s := range stats {
 		sum.Requests += s.requests
@@ -426,7 +500,7 @@ func progress(ctx context.Context, interval time.Duration, p *poller) {
 
 // worker changes its instances as they become ready until ctx ends or the
 // run has sent max changes. A refused instance is retried after a pause.
-func worker(ctx context.Context, stop context.CancelFunc, c *client, p *poller, ready chan *instance, sent *atomic.Int64, max int64, st *workerStats) {
+func worker(ctx context.Context, stop context.CancelFunc, p *poller, ready chan *instance, sent *atomic.Int64, max int64, st *workerStats) {
 	st.rejected = map[string]int{}
 	for {
 		var in *instance
@@ -446,7 +520,7 @@ func worker(ctx context.Context, stop context.CancelFunc, c *client, p *poller, 
 		// Not ctx: a request under way when the run ends is let finish.
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		t0 := time.Now()
-		err := c.rpc(rctx, "ModifyPrepayInstanceSpec", map[string]string{"InstanceId": in.id, "InstanceType": to}, nil)
+		err := in.c.rpc(rctx, "ModifyPrepayInstanceSpec", map[string]string{"InstanceId": in.id, "InstanceType": to}, nil)
 		done := time.Now()
 		cancel()
 		st.requests++

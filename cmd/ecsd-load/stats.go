@@ -45,6 +45,7 @@ func summarize(samples []time.Duration) Percentiles {
 type Summary struct {
 	Endpoint    string
 	Instances   int
+	Accounts    int
 	Concurrency int
 	// DurationSeconds is how long changes were sent.
 	DurationSeconds float64
@@ -72,6 +73,8 @@ type Summary struct {
 	PollErrors     int
 	PollIntervalMs float64
 	PollLatency    Percentiles
+	// Fleet is set when the run had a --preload fleet.
+	Fleet *FleetSummary `json:",omitempty"`
 }
 
 // failed reports whether too many calls failed (more than 1% 5xx or no answer).
@@ -81,7 +84,7 @@ func (s *Summary) print(w io.Writer) {
 	p := func(name string, x Percentiles) {
 		fmt.Fprintf(w, "%-18s n=%d p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms\n", name, x.Count, x.P50, x.P90, x.P99, x.Max)
 	}
-	fmt.Fprintf(w, "endpoint           %s (%d instances, concurrency %d)\n", s.Endpoint, s.Instances, s.Concurrency)
+	fmt.Fprintf(w, "endpoint           %s (%d instances of %d accounts, concurrency %d)\n", s.Endpoint, s.Instances, s.Accounts, s.Concurrency)
 	fmt.Fprintf(w, "duration           %.1fs\n", s.DurationSeconds)
 	fmt.Fprintf(w, "requests           %d\n", s.Requests)
 	fmt.Fprintf(w, "accepted           %d (%.1f/s)\n", s.Accepted, s.AcceptedPerSecond)
@@ -97,4 +100,14 @@ func (s *Summary) print(w io.Writer) {
 	fmt.Fprintf(w, "unapplied          %d\n", s.Unapplied)
 	fmt.Fprintf(w, "polls              %d (errors %d, one per %.1fms per batch)\n", s.Polls, s.PollErrors, s.PollIntervalMs)
 	p("poll latency", s.PollLatency)
+	if f := s.Fleet; f != nil {
+		fmt.Fprintf(w, "fleet              %d instances of %d accounts, preloaded in %.1fs (%.0f/s)\n", f.Instances, f.Accounts, f.PreloadSeconds, f.PreloadPerSecond)
+		fmt.Fprintf(w, "fleet reads        %.1f/s\n", f.ReadsPerSecond)
+		for _, kind := range slices.Sorted(maps.Keys(f.Calls)) {
+			p(kind, f.Calls[kind])
+		}
+		for _, kind := range slices.Sorted(maps.Keys(f.Errors)) {
+			fmt.Fprintf(w, "fleet errors       %s: %d\n", kind, f.Errors[kind])
+		}
+	}
 }

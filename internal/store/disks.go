@@ -99,6 +99,13 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.RegionID != "" && len(args) == 2 && f.IDs == nil {
+		// The whole region: its count is kept in disk_counts.
+		var n int64
+		err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM disk_counts WHERE account_id = $1 AND region_id = $2`,
+			f.AccountID, f.RegionID).Scan(&n)
+		return out, int(n), interpretError(err)
+	}
 	total, err := q.total(ctx, len(out), f.Offset == 0, f.Limit, `SELECT COUNT(*) FROM disks WHERE `+cond, args...)
 	return out, total, err
 }
@@ -109,10 +116,11 @@ func (q Q) DiskSetCategory(ctx context.Context, id, category, pl string) error {
 	return affectedOne(res, err)
 }
 
-// DiskCapacityInZone sums the sizes of an account's disks of a category in a zone.
+// DiskCapacityInZone is the size of an account's disks of a category in a
+// zone, from disk_capacity (kept by triggers).
 func (q Q) DiskCapacityInZone(ctx context.Context, accountID, zoneID, category string) (int, error) {
 	var n int64
-	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM disks WHERE account_id = $1 AND zone_id = $2 AND category = $3`,
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM disk_capacity WHERE account_id = $1 AND zone_id = $2 AND category = $3`,
 		accountID, zoneID, category).Scan(&n)
 	return int(n), interpretError(err)
 }

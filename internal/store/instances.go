@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -230,12 +231,17 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		where = append(where, cond+")")
 	}
 	cond := strings.Join(where, " AND ")
+	if f.IDs != nil {
+		return q.instanceListByIDs(ctx, f, cond, args)
+	}
 	countQuery, countArgs := `SELECT COUNT(*) FROM instances WHERE `+cond, args[:len(args):len(args)]
 	if f.After != "" {
 		ts, id, _ := strings.Cut(f.After, "_")
 		us, _ := strconv.ParseInt(ts, 10, 64)
 		a, b := arg(us), arg(id)
-		cond += " AND (creation_time > " + a + " OR (creation_time = " + a + " AND id > " + b + "))"
+		// The first term bounds the index range; the second skips the
+		// rows of the cursor's own instant up to its id.
+		cond += " AND creation_time >= " + a + " AND (creation_time > " + a + " OR id > " + b + ")"
 	}
 	query := `SELECT ` + instanceColumns + ` FROM instances WHERE ` + cond + ` ORDER BY creation_time, id`
 	if f.Limit > 0 {
@@ -245,8 +251,41 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	if err != nil {
 		return nil, 0, err
 	}
+	if len(where) == 2 && f.RegionID != "" {
+		// The whole region: its count is kept in instance_counts, so a
+		// page of a large account costs no COUNT over it.
+		total, err := q.InstanceCountInRegion(ctx, f.AccountID, f.RegionID)
+		return out, total, err
+	}
 	total, err := q.total(ctx, len(out), f.Offset == 0 && f.After == "", f.Limit, countQuery, countArgs...)
 	return out, total, err
+}
+
+// instanceListByIDs serves a list that names its instances (at most 100):
+// they are read by primary key and ordered and paged here, so the planner
+// cannot prefer walking the account's creation-time index instead.
+func (q Q) instanceListByIDs(ctx context.Context, f InstanceFilter, cond string, args []any) ([]*Instance, int, error) {
+	all, err := queryAll(ctx, q.db, scanInstance, `SELECT `+instanceColumns+` FROM instances WHERE `+cond, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.SortFunc(all, func(a, b *Instance) int {
+		return cmp.Or(cmp.Compare(micros(a.CreationTime), micros(b.CreationTime)), strings.Compare(a.ID, b.ID))
+	})
+	out := all
+	if f.After != "" {
+		ts, id, _ := strings.Cut(f.After, "_")
+		us, _ := strconv.ParseInt(ts, 10, 64)
+		out = slices.DeleteFunc(slices.Clone(out), func(i *Instance) bool {
+			c := micros(i.CreationTime)
+			return c < us || (c == us && i.ID <= id)
+		})
+	}
+	if f.Limit > 0 {
+		out = out[min(max(f.Offset, 0), len(out)):]
+		out = out[:min(f.Limit, len(out))]
+	}
+	return out, len(all), nil
 }
 
 // InstanceTransition moves an instance from one status to another, only if
@@ -297,28 +336,52 @@ func (q Q) InstanceDelete(ctx context.Context, id string) error {
 // a region by type and, while a change of one is in flight, the type it is
 // changing to (vCPUs come from the catalog). An accepted change holds its
 // target's vCPUs from acceptance, paid or not, so that changes accepted
-// before the first is applied cannot together pass the quota.
+// before the first is applied cannot together pass the quota. The counts
+// come from instance_counts (kept by triggers), and only the instances with
+// a change in flight are read, so the cost does not grow with the account.
 func (q Q) InstanceTypesInRegion(ctx context.Context, accountID, regionID string) ([]InstanceTypes, error) {
-	// The order is looked up only for an instance with a change in flight
-	// (CASE does not evaluate the other branch): a join would probe orders,
-	// or scan them, for every instance.
-	rows, err := q.db.QueryContext(ctx, `SELECT t, changing, COUNT(*) FROM (
-		SELECT instance_type AS t, CASE WHEN in_flight_order_id = '' THEN ''
-			ELSE COALESCE((SELECT o.instance_type FROM orders o WHERE o.id = in_flight_order_id), '') END AS changing
-		FROM instances WHERE account_id = $1 AND region_id = $2) x GROUP BY t, changing`, accountID, regionID)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	var out []InstanceTypes
-	for rows.Next() {
+	scanTypes := func(r scanner) (*InstanceTypes, error) {
 		var t InstanceTypes
-		if err := rows.Scan(&t.Type, &t.Changing, &t.Count); err != nil {
-			return nil, interpretError(err)
-		}
-		out = append(out, t)
+		return &t, interpretError(r.Scan(&t.Type, &t.Changing, &t.Count))
 	}
-	return out, interpretError(rows.Err())
+	byType, err := queryAll(ctx, q.db, scanTypes,
+		`SELECT instance_type, '', n FROM instance_counts WHERE account_id = $1 AND region_id = $2 AND n <> 0`, accountID, regionID)
+	if err != nil {
+		return nil, err
+	}
+	changing, err := queryAll(ctx, q.db, scanTypes,
+		`SELECT i.instance_type, COALESCE((SELECT o.instance_type FROM orders o WHERE o.id = i.in_flight_order_id), ''), 1
+		FROM instances i WHERE i.account_id = $1 AND i.region_id = $2 AND i.in_flight_order_id <> ''`, accountID, regionID)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[InstanceTypes]int{}
+	for _, t := range byType {
+		counts[InstanceTypes{Type: t.Type}] += t.Count
+	}
+	for _, t := range changing {
+		counts[InstanceTypes{Type: t.Type}]--
+		counts[InstanceTypes{Type: t.Type, Changing: t.Changing}]++
+	}
+	var out []InstanceTypes
+	for _, k := range slices.SortedFunc(maps.Keys(counts), func(a, b InstanceTypes) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Changing, b.Changing))
+	}) {
+		if n := counts[k]; n != 0 {
+			k.Count = n
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// InstanceCountInRegion is how many instances the account has in the
+// region, from instance_counts.
+func (q Q) InstanceCountInRegion(ctx context.Context, accountID, regionID string) (int, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM instance_counts WHERE account_id = $1 AND region_id = $2`,
+		accountID, regionID).Scan(&n)
+	return int(n), interpretError(err)
 }
 
 // InstanceTypes counts instances of one type changing to another ("" when

@@ -161,16 +161,25 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]*Order, int, error) 
 		add("id IN (SELECT order_id FROM order_instances WHERE instance_id =", f.InstanceID)
 		cond += ")"
 	}
-	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, interpretError(err)
-	}
 	query := `SELECT ` + orderColumns + ` FROM orders WHERE ` + cond + ` ORDER BY created_at DESC, id DESC`
+	pageArgs := args
 	if f.Limit > 0 {
-		args = append(args, f.Limit, f.Offset)
-		query += " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
+		pageArgs = append(args[:len(args):len(args)], f.Limit, f.Offset)
+		query += " LIMIT $" + strconv.Itoa(len(pageArgs)-1) + " OFFSET $" + strconv.Itoa(len(pageArgs))
 	}
-	out, err := queryAll(ctx, q.db, scanOrder, query, args...)
+	out, err := queryAll(ctx, q.db, scanOrder, query, pageArgs...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if len(args) == 1 {
+		// Every order of the account: the count is kept in order_counts.
+		var n int64
+		err = q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM order_counts WHERE account_id = $1`, f.AccountID).Scan(&n)
+		total, err = int(n), interpretError(err)
+	} else {
+		total, err = q.total(ctx, len(out), f.Offset == 0, f.Limit, `SELECT COUNT(*) FROM orders WHERE `+cond, args...)
+	}
 	if err != nil {
 		return nil, 0, err
 	}

@@ -47,6 +47,8 @@ type Store struct {
 	read   *sql.DB
 	writer *writerTurn
 	health writeHealth
+	// nonces records the signature nonces of the process in batches.
+	nonces *nonceBatcher
 }
 
 // Options tunes Open.
@@ -96,7 +98,13 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 }
 
 func newStore(db *sql.DB, d Dialect, dsn string) *Store {
-	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn}
+	// SQLite has one writer, so one batch at a time; PostgreSQL takes a
+	// few at once.
+	workers := 4
+	if d == SQLite {
+		workers = 1
+	}
+	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn, nonces: startNonceBatcher(db, workers)}
 }
 
 // DB returns the pool River uses: on SQLite, the one write connection.
@@ -110,6 +118,7 @@ func (s *Store) DSN() string { return s.dsn }
 
 // Close closes the pool.
 func (s *Store) Close() error {
+	s.nonces.close()
 	if s.read != nil {
 		s.read.Close()
 	}

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,6 +127,36 @@ func TestStore(t *testing.T) {
 			n, err := st.NonceDeleteExpired(ctx, exp.Add(time.Minute))
 			if err != nil || n != 1 {
 				t.Fatalf("deleted %d, %v; want 1 (k2/n1)", n, err)
+			}
+		})
+
+		// Requests that arrive together share a statement: of many
+		// requests with the same nonce, sent at once, exactly one is
+		// fresh, and every distinct nonce is fresh once.
+		t.Run("nonces at once", func(t *testing.T) {
+			exp := now.Add(15 * time.Minute)
+			const senders, nonces = 16, 50
+			fresh := make([]atomic.Int32, nonces)
+			var wg sync.WaitGroup
+			for range senders {
+				wg.Go(func() {
+					for i := range nonces {
+						ok, err := st.NonceUse(ctx, "kb", "batch-"+strconv.Itoa(i), now, exp)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if ok {
+							fresh[i].Add(1)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for i := range fresh {
+				if n := fresh[i].Load(); n != 1 {
+					t.Fatalf("nonce %d was fresh for %d of %d requests", i, n, senders)
+				}
 			}
 		})
 
