@@ -20,6 +20,13 @@ package store
 //  5. orders, ledger entries, timers, idempotency records, River jobs: new
 //     rows, or rows of one order, that no other order of locking reaches.
 //
+// The counters that triggers keep (instance_counts, disk_capacity,
+// disk_counts, order_counts; migration 00080) are locked right after the
+// row they count, and two of one kind in key order: an instance's new
+// type, or a purchase's new instances, take their instance_counts rows at
+// once. No transaction takes an instance's or an account's lock after
+// changing a counted row's type, zone or category.
+//
 // A purchase (RunInstances) inserts its instances after the account's lock;
 // new rows are locked by nobody else, so it keeps the order. Paying an
 // Unpaid order takes the account and then the order row; cancelling one
