@@ -56,6 +56,7 @@ var (
 	InvalidDataDiskCategoryValueNotSupported                    = def(403, "InvalidDataDiskCategory.ValueNotSupported", "The specified Category of Data Disk is not valid.")
 	InvalidDiskDetachedSystemDisk                               = def(403, "InvalidDisk.DetachedSystemDisk", "The specified resource is/has a detached system disk %s , not support current operation.")
 	InvalidDiskCategoryNotSupported                             = def(403, "InvalidDiskCategory.NotSupported", "The upgrade operation of instance does not support this category of disk.")
+	InvalidEniIDNotFound                                        = def(404, "InvalidEniId.NotFound", "The specified network interface does not exist.")
 	InvalidImageIDNotFound                                      = def(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
 	InvalidInstanceEipNotSupport                                = def(403, "InvalidInstance.EipNotSupport", "The special instance with eip not support operate, please unassociate eip first.")
 	InvalidInstanceNotFoundSystemDisk                           = def(403, "InvalidInstance.NotFoundSystemDisk", "The specified instance has no system disk.")
@@ -132,6 +133,8 @@ var (
 	InvalidTimeStampExpired                                     = def(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.") // more than 15 minutes from the wall clock
 	InvalidTimeStampFormat                                      = def(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
 	InvalidUserPassRoleForbidden                                = def(403, "InvalidUser.PassRoleForbidden", "The RAM user does not have privilege to pass a role.")
+	InvalidUserDataBase64FormatInvalid                          = def(400, "InvalidUserData.Base64FormatInvalid", "The specified UserData is not valid base64 format.")
+	InvalidUserDataSizeExceeded                                 = def(400, "InvalidUserData.SizeExceeded", "The specified parameter UserData exceeds the size.")
 	InvalidVSwitchIDNotFound                                    = def(404, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.")
 	InvalidVersion                                              = def(400, "InvalidVersion", "Specified parameter Version is not valid.") // status not documented; 400 as for other bad parameters
 	InvalidZoneIDNotFound                                       = def(404, "InvalidZoneId.NotFound", "The specified zone does not exist.")

@@ -24,6 +24,7 @@ func NewProduct(svc *ecs.Service) *rpc.Product {
 			{Name: "CancelOrder", RAM: "bss:CancelOrder", Handle: rpc.Bind(h.cancelOrder), Write: true},
 			{Name: "GetOrderDetail", RAM: "bss:GetOrderDetail", Handle: rpc.Bind(getOrderDetail)},
 			{Name: "QueryAccountBalance", RAM: "bss:QueryAccountBalance", Handle: rpc.Bind(queryAccountBalance)},
+			{Name: "QueryAvailableInstances", RAM: "bss:QueryAvailableInstances", Handle: rpc.Bind(queryAvailableInstances)},
 			{Name: "QueryOrders", RAM: "bss:QueryOrders", Handle: rpc.Bind(queryOrders)},
 		},
 	}

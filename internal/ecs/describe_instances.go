@@ -120,10 +120,16 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	enis, err := env.Q().NetworkInterfacesByInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
-		resp.Instances.Instance = append(resp.Instances.Instance, viewInstance(s.Catalog, i, tags[i.ID]))
+		v := viewInstance(s.Catalog, i, tags[i.ID])
+		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
+		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil
 }

@@ -64,6 +64,7 @@ type RunInstancesRequest struct {
 		Configured bool `param:"Configured"`
 	} `param:"HibernationOptions"`
 	RamRoleName string `param:"RamRoleName"`
+	UserData    string `param:"UserData"`
 	Tag         []struct {
 		Key   string `param:"Key"`
 		Value string `param:"Value"`
@@ -218,6 +219,9 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	}
 	if len(req.Tag) > 20 {
 		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	}
+	if err := checkUserData(req.UserData); err != nil {
+		return nil, err
 	}
 
 	// The type, then placement (zone and network), then the image.
@@ -571,11 +575,15 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			Status: status, ChargeType: store.PostPaid, VpcID: net.VpcID, VSwitchID: p.vswitchID, SecurityGroupID: p.sgID,
 			PrivateIP: privateIP(p.region, p.zoneID), EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
-			RAMRole: p.req.RamRoleName, CreationTime: now.Add(time.Duration(k) * time.Microsecond),
+			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
+			CreationTime: now.Add(time.Duration(k) * time.Microsecond),
 		}
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
 			inst.AutoRenew, inst.AutoRenewPeriod, inst.AutoRenewUnit = p.renewN > 0, p.renewN, string(p.unit)
+			if inst.AutoRenew {
+				inst.RenewalStatus = store.RenewalAutoRenewal
+			}
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err
@@ -586,6 +594,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			}
 		}
 		if err := s.createDisks(ctx, tx, inst, p, now); err != nil {
+			return nil, err
+		}
+		if err := createENIs(ctx, tx, inst, p, now); err != nil {
 			return nil, err
 		}
 		if p.prepaid {

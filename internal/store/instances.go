@@ -70,7 +70,26 @@ type Instance struct {
 	Flags           InstanceFlags
 	// AutoRenewUnit is the unit of AutoRenewPeriod (Month or Week).
 	AutoRenewUnit string
+	// UserData is base64, as RunInstances took it ("" when none).
+	UserData string
+	// RenewalStatus is Normal, AutoRenewal or NotRenewal; AutoRenew is
+	// true exactly when it is AutoRenewal.
+	RenewalStatus string
+	// MaintenanceAction is ActionOnMaintenance ("" for the type's default).
+	MaintenanceAction  string
+	MaintenanceNotify  bool
+	MaintenanceWindows []MaintenanceWindow
 }
+
+// Renewal statuses of a subscription.
+const (
+	RenewalNormal      = "Normal"
+	RenewalAutoRenewal = "AutoRenewal"
+	RenewalNotRenewal  = "NotRenewal"
+)
+
+// MaintenanceWindow is a daily window for maintenance, "HH:mm:ssZ" times.
+type MaintenanceWindow struct{ StartTime, EndTime string }
 
 // InstanceFlags is state an instance gets from other products, set through
 // the admin API.
@@ -89,20 +108,25 @@ const instanceColumns = `id, account_id, region_id, zone_id, instance_type, imag
 	status, charge_type, expired_time, expired, auto_renew, auto_renew_period, stopped_mode, vpc_id, vswitch_id,
 	security_group_id, private_ip, eni_count, secondary_ip_count, ipv6_count, eni_queue_number,
 	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
-	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit`
+	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit,
+	user_data, renewal_status, maintenance_action, maintenance_notify, maintenance_windows`
 
 func scanInstance(row scanner) (*Instance, error) {
 	var i Instance
 	var expired, created, started, elastic, online, lastChange int64
 	var autoRenewPeriod, eni, secIP, ipv6, queue int64
-	var flags string
+	var flags, windows string
 	err := row.Scan(&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
 		&i.Status, &i.ChargeType, &expired, &i.Expired, &i.AutoRenew, &autoRenewPeriod, &i.StoppedMode, &i.VpcID, &i.VSwitchID,
 		&i.SecurityGroupID, &i.PrivateIP, &eni, &secIP, &ipv6, &queue,
 		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version,
-		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit)
+		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit,
+		&i.UserData, &i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows)
 	if err != nil {
 		return nil, interpretError(err)
+	}
+	if err := json.Unmarshal([]byte(windows), &i.MaintenanceWindows); err != nil {
+		return nil, fmt.Errorf("instance %s maintenance windows: %w", i.ID, err)
 	}
 	if elastic != 0 {
 		i.ElasticUntil = fromMicros(elastic)
@@ -138,14 +162,22 @@ func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
 	if err != nil {
 		return err
 	}
+	windows, err := jsonList(i.MaintenanceWindows)
+	if err != nil {
+		return err
+	}
+	if i.RenewalStatus == "" {
+		i.RenewalStatus = RenewalNormal
+	}
 	_, err = q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
 		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
-		 $32, $33, $34, $35, $36, $37, $38)`,
+		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43)`,
 		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
 		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
 		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
 		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version,
-		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit)
+		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit,
+		i.UserData, i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows)
 	return interpretError(err)
 }
 
@@ -280,10 +312,13 @@ func (q Q) InstanceSetExpiry(ctx context.Context, id string, expiredTime time.Ti
 	return affectedOne(res, err)
 }
 
-// InstanceDelete removes an instance, its tags, and detaches its disks
-// (which are deleted with it).
+// InstanceDelete removes an instance, its tags, its network interfaces
+// and its disks (which are deleted with it).
 func (q Q) InstanceDelete(ctx context.Context, id string) error {
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1`, id); err != nil {
+		return interpretError(err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM network_interfaces WHERE instance_id = $1`, id); err != nil {
 		return interpretError(err)
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM instance_tags WHERE instance_id = $1`, id); err != nil {
@@ -422,7 +457,13 @@ func (q Q) InstanceApplyChange(ctx context.Context, id, orderID string, c SpecCh
 		return false, interpretError(err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, interpretError(err)
+	if err != nil || n != 1 {
+		return false, interpretError(err)
+	}
+	// A move across zones moves the primary ENI with the instance.
+	_, err = q.db.ExecContext(ctx, `UPDATE network_interfaces SET zone_id = $2, vswitch_id = $3, private_ip = $4
+		WHERE instance_id = $1 AND eni_type = 'Primary'`, id, c.ZoneID, c.VSwitchID, c.PrivateIP)
+	return true, interpretError(err)
 }
 
 // InstanceReleaseChange clears an in-flight change that will not be
@@ -437,4 +478,38 @@ func (q Q) InstanceReleaseChange(ctx context.Context, id, orderID string) error 
 func (q Q) InstanceResetOnlineChanges(ctx context.Context, id string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE instances SET online_changes = 0 WHERE id = $1`, id)
 	return interpretError(err)
+}
+
+// jsonList marshals a list, nil as [].
+func jsonList[T any](list []T) (string, error) {
+	if list == nil {
+		list = []T{}
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
+}
+
+// InstanceSetUserData replaces an instance's user data (base64).
+func (q Q) InstanceSetUserData(ctx context.Context, id, userData string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET user_data = $2, version = version + 1 WHERE id = $1`, id, userData)
+	return affectedOne(res, err)
+}
+
+// InstanceSetRenewal sets how a subscription is renewed at its end: auto
+// renewal (by period units) only with RenewalAutoRenewal.
+func (q Q) InstanceSetRenewal(ctx context.Context, id, status string, period int, unit string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET renewal_status = $2, auto_renew = $3, auto_renew_period = $4, auto_renew_unit = $5,
+		version = version + 1 WHERE id = $1`, id, status, status == RenewalAutoRenewal, period, unit)
+	return affectedOne(res, err)
+}
+
+// InstanceSetMaintenance sets an instance's maintenance attributes.
+func (q Q) InstanceSetMaintenance(ctx context.Context, id, action string, notify bool, windows []MaintenanceWindow) error {
+	w, err := jsonList(windows)
+	if err != nil {
+		return err
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET maintenance_action = $2, maintenance_notify = $3, maintenance_windows = $4,
+		version = version + 1 WHERE id = $1`, id, action, notify, w)
+	return affectedOne(res, err)
 }
