@@ -280,7 +280,9 @@ func TestInstanceSettings(t *testing.T) {
 					r.MaintenanceWindow = []*ecs2.ModifyInstanceMaintenanceAttributesRequestMaintenanceWindow{{StartTime: isStr(from), EndTime: isStr(to)}}
 				}
 			}
-			lcWantV2(t, "AutoRedeploy without local disks", modify(func(r *ecs2.ModifyInstanceMaintenanceAttributesRequest) { r.ActionOnMaintenance = isStr("AutoRedeploy") }), "InvalidParameter", 400)
+			lcWantV2(t, "AutoRedeploy without local disks", modify(func(r *ecs2.ModifyInstanceMaintenanceAttributesRequest) {
+				r.ActionOnMaintenance = isStr("AutoRedeploy")
+			}), "InvalidParameter", 400)
 			lcWantV2(t, "window not on the hour", modify(window("02:30:00", "05:00:00")), "InvalidParameter", 400)
 			lcWantV2(t, "window ending before it starts", modify(window("05:00:00", "02:00:00")), "InvalidParameter", 400)
 			lcWantV2(t, "no InstanceId", modify(func(r *ecs2.ModifyInstanceMaintenanceAttributesRequest) { r.InstanceId = nil }), "MissingParameter", 400)
@@ -358,7 +360,9 @@ func TestInstanceSettings(t *testing.T) {
 			if err != nil || !resp.Success || resp.Code != "Success" || resp.Data.TotalCount != 0 || len(resp.Data.InstanceList) != 0 || resp.Data.PageSize != 50 {
 				t.Fatalf("QueryAvailableInstances vipcloudfw: %v %+v", err, resp)
 			}
-			resp, err = query(func(r *bssopenapi.QueryAvailableInstancesRequest) { r.ProductCode, r.SubscriptionType = "ecs", "Subscription" })
+			resp, err = query(func(r *bssopenapi.QueryAvailableInstancesRequest) {
+				r.ProductCode, r.SubscriptionType = "ecs", "Subscription"
+			})
 			if err != nil || resp.Data.TotalCount != 1 || len(resp.Data.InstanceList) != 1 {
 				t.Fatalf("QueryAvailableInstances ecs Subscription: %v %+v", err, resp)
 			}
@@ -369,7 +373,10 @@ func TestInstanceSettings(t *testing.T) {
 			if err != nil || resp.Data.TotalCount != 1 || resp.Data.InstanceList[0].InstanceID != post {
 				t.Errorf("QueryAvailableInstances PayAsYouGo: %v %+v", err, resp)
 			}
-			resp, err = query(func(r *bssopenapi.QueryAvailableInstancesRequest) { r.PageSize = requests.NewInteger(1); r.PageNum = requests.NewInteger(2) })
+			resp, err = query(func(r *bssopenapi.QueryAvailableInstancesRequest) {
+				r.PageSize = requests.NewInteger(1)
+				r.PageNum = requests.NewInteger(2)
+			})
 			if err != nil || resp.Data.TotalCount != 2 || len(resp.Data.InstanceList) != 1 || resp.Data.PageNum != 2 {
 				t.Errorf("QueryAvailableInstances page 2 of 1: %v %+v", err, resp)
 			}
