@@ -116,7 +116,7 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 
 	// The compare-and-set comes first: of concurrent changes one wins here
 	// and the others stop before touching money or stock.
-	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID)
+	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID, store.PrePaid)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at
 	}
 	back := inst.ElasticFromType
 	revertID := "revert-" + inst.ID + "-" + at.Format("20060102150405")
-	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID); err != nil || !ok {
+	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID, store.PrePaid); err != nil || !ok {
 		return err
 	}
 	if _, err := tx.InstanceApplyChange(ctx, inst.ID, revertID, store.SpecChange{

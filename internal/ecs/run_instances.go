@@ -63,11 +63,8 @@ type RunInstancesRequest struct {
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
 	} `param:"HibernationOptions"`
-	RamRoleName string `param:"RamRoleName"`
-	Tag         []struct {
-		Key   string `param:"Key"`
-		Value string `param:"Value"`
-	} `param:"Tag"`
+	RamRoleName string     `param:"RamRoleName"`
+	Tag         []TagParam `param:"Tag"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -211,13 +208,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if len([]rune(req.Description)) > 256 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
 	}
-	for _, t := range req.Tag {
-		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aliyun") || strings.HasPrefix(t.Key, "acs:") || len(t.Value) > 128 {
-			return nil, apierr.InvalidParameter.Newf("The specified Tag %q is not valid: keys are 1-128 characters and may not start with aliyun or acs:.", t.Key)
-		}
-	}
-	if len(req.Tag) > 20 {
-		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	if err := checkTags(req.Tag); err != nil {
+		return nil, err
 	}
 
 	// The type, then placement (zone and network), then the image.
