@@ -39,6 +39,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification)},
 			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: s.instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
+			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: s.instancesARN(commaIDs("InstanceId"))},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: s.instancesARN(repeatIDs("InstanceId"))},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
@@ -47,6 +48,8 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "RunInstances", RAM: "ecs:RunInstances", Handle: rpc.Bind(s.runInstances), Write: true, Idempotent: true, Resources: anyInstance},
 			{Name: "StartInstance", RAM: "ecs:StartInstance", Handle: rpc.Bind(s.startInstance), Write: true, Resources: inst},
 			{Name: "StopInstance", RAM: "ecs:StopInstance", Handle: rpc.Bind(s.stopInstance), Write: true, Resources: inst},
+			{Name: "TagResources", RAM: "ecs:TagResources", Handle: rpc.Bind(s.tagResources), Write: true, Resources: resourceARNs},
+			{Name: "UntagResources", RAM: "ecs:UntagResources", Handle: rpc.Bind(s.untagResources), Write: true, Resources: resourceARNs},
 		},
 	}
 }

@@ -122,10 +122,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	if i.LockReason != "" {
 		v.OperationLocks.LockReason = append(v.OperationLocks.LockReason, LockReasonView{LockReason: i.LockReason})
 	}
-	v.Tags.Tag = []TagView{}
-	for _, t := range tags {
-		v.Tags.Tag = append(v.Tags.Tag, TagView{TagKey: t.Key, TagValue: t.Value, Key: t.Key, Value: t.Value})
-	}
+	v.Tags.Tag = tagViews(tags)
 	v.HibernationOptions.Configured = i.Hibernation
 	return v
 }

@@ -116,7 +116,7 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 
 	// The compare-and-set comes first: of concurrent changes one wins here
 	// and the others stop before touching money or stock.
-	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID)
+	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID, store.PrePaid)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,12 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 		// Across zones the instance gets the new zone's vSwitch and a new
 		// private IP (spec: MigrateAcrossZone).
 		region, _ := s.Catalog.Region(inst.RegionID)
-		change.ZoneID, change.VSwitchID, change.PrivateIP = cfg.ZoneId, defaultVSwitch(inst.AccountID, region, cfg.ZoneId), privateIP(region, cfg.ZoneId)
+		change.ZoneID, change.VSwitchID = cfg.ZoneId, defaultVSwitch(inst.AccountID, region, cfg.ZoneId)
+		ip, err := assignPrivateIP(ctx, tx.Q, region, cfg.ZoneId, change.VSwitchID)
+		if err != nil {
+			return err
+		}
+		change.PrivateIP = ip
 	}
 	if cfg.EndTime != "" {
 		end, err := time.Parse(time.RFC3339, cfg.EndTime)
@@ -316,7 +321,7 @@ func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at
 	}
 	back := inst.ElasticFromType
 	revertID := "revert-" + inst.ID + "-" + at.Format("20060102150405")
-	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID); err != nil || !ok {
+	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID, store.PrePaid); err != nil || !ok {
 		return err
 	}
 	if _, err := tx.InstanceApplyChange(ctx, inst.ID, revertID, store.SpecChange{

@@ -27,7 +27,7 @@ func createENIs(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purc
 		}
 		eni := &store.NetworkInterface{
 			Type: store.EniSecondary, VSwitchID: n.VSwitchId, SecurityGroupID: n.SecurityGroupId,
-			PrivateIP: privateIP(p.region, inst.ZoneID), QueueNumber: p.typ.SecondaryEniQueueNumber,
+			QueueNumber: p.typ.SecondaryEniQueueNumber,
 		}
 		if eni.VSwitchID == "" {
 			eni.VSwitchID = inst.VSwitchID
@@ -41,6 +41,13 @@ func createENIs(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purc
 		enis = append(enis, eni)
 	}
 	for k, eni := range enis {
+		if eni.PrivateIP == "" {
+			ip, err := assignPrivateIP(ctx, tx.Q, p.region, inst.ZoneID, eni.VSwitchID)
+			if err != nil {
+				return err
+			}
+			eni.PrivateIP = ip
+		}
 		eni.ID, eni.AccountID, eni.RegionID, eni.ZoneID, eni.VpcID = newID("eni", p.region), inst.AccountID, inst.RegionID, inst.ZoneID, inst.VpcID
 		eni.InstanceID, eni.DeviceIndex, eni.MacAddress, eni.CreationTime = inst.ID, k, newMAC(), now
 		if err := tx.NetworkInterfaceInsert(ctx, eni); err != nil {

@@ -63,12 +63,9 @@ type RunInstancesRequest struct {
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
 	} `param:"HibernationOptions"`
-	RamRoleName string `param:"RamRoleName"`
-	UserData    string `param:"UserData"`
-	Tag         []struct {
-		Key   string `param:"Key"`
-		Value string `param:"Value"`
-	} `param:"Tag"`
+	RamRoleName string     `param:"RamRoleName"`
+	UserData    string     `param:"UserData"`
+	Tag         []TagParam `param:"Tag"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -212,13 +209,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if len([]rune(req.Description)) > 256 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
 	}
-	for _, t := range req.Tag {
-		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aliyun") || strings.HasPrefix(t.Key, "acs:") || len(t.Value) > 128 {
-			return nil, apierr.InvalidParameter.Newf("The specified Tag %q is not valid: keys are 1-128 characters and may not start with aliyun or acs:.", t.Key)
-		}
-	}
-	if len(req.Tag) > 20 {
-		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	if err := checkTags(req.Tag); err != nil {
+		return nil, err
 	}
 	if err := checkUserData(req.UserData); err != nil {
 		return nil, err
@@ -573,7 +565,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			ID: id, AccountID: env.Caller.AccountID, RegionID: p.region.RegionId, ZoneID: p.zoneID,
 			InstanceType: p.typ.InstanceTypeId, ImageID: p.image.ImageId, Name: name, Description: p.req.Description, HostName: host,
 			Status: status, ChargeType: store.PostPaid, VpcID: net.VpcID, VSwitchID: p.vswitchID, SecurityGroupID: p.sgID,
-			PrivateIP: privateIP(p.region, p.zoneID), EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
+			EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
 			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
 			CreationTime: now.Add(time.Duration(k) * time.Microsecond),
@@ -584,6 +576,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			if inst.AutoRenew {
 				inst.RenewalStatus = store.RenewalAutoRenewal
 			}
+		}
+		if inst.PrivateIP, err = assignPrivateIP(ctx, tx.Q, p.region, p.zoneID, p.vswitchID); err != nil {
+			return nil, err
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err

@@ -136,3 +136,21 @@ func (q Q) NetworkInterfacesByInstances(ctx context.Context, ids []string) (map[
 	}
 	return out, nil
 }
+
+// NetworkInterfaceIPs returns the private IPs held in a vSwitch.
+func (q Q) NetworkInterfaceIPs(ctx context.Context, vswitchID string) (map[string]bool, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT private_ip FROM network_interfaces WHERE vswitch_id = $1`, vswitchID)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var ip string
+		if err := rows.Scan(&ip); err != nil {
+			return nil, interpretError(err)
+		}
+		out[ip] = true
+	}
+	return out, interpretError(rows.Err())
+}

@@ -1,11 +1,9 @@
 -- +goose Up
 -- What an instance was given at purchase or set later, read back as set:
--- user data (base64, as the API carries it), the renewal setting
--- (Normal, AutoRenewal or NotRenewal; auto_renew stays the flag the expiry
--- reads and is kept equal to renewal_status = 'AutoRenewal'), and the
--- maintenance attributes ('' action: the type's default; windows: JSON
--- [{"StartTime","EndTime"}]).
-ALTER TABLE instances ADD COLUMN user_data TEXT NOT NULL DEFAULT '';
+-- the renewal setting (Normal, AutoRenewal or NotRenewal; auto_renew stays
+-- the flag the expiry reads, and while it is set the status is AutoRenewal
+-- whatever this column says), and the maintenance attributes ('' action:
+-- the type's default; windows: JSON [{"StartTime","EndTime"}]).
 ALTER TABLE instances ADD COLUMN renewal_status TEXT NOT NULL DEFAULT 'Normal';
 ALTER TABLE instances ADD COLUMN maintenance_action TEXT NOT NULL DEFAULT '';
 ALTER TABLE instances ADD COLUMN maintenance_notify BOOLEAN NOT NULL DEFAULT FALSE;
@@ -46,4 +44,3 @@ ALTER TABLE instances DROP COLUMN maintenance_windows;
 ALTER TABLE instances DROP COLUMN maintenance_notify;
 ALTER TABLE instances DROP COLUMN maintenance_action;
 ALTER TABLE instances DROP COLUMN renewal_status;
-ALTER TABLE instances DROP COLUMN user_data;
