@@ -3,7 +3,11 @@
 // they call. Handlers decode, call the domain and encode; nothing else.
 package ecs
 
-import "github.com/ecsd/ecsd/internal/rpc"
+import (
+	"encoding/json"
+
+	"github.com/ecsd/ecsd/internal/rpc"
+)
 
 // NewProduct returns ECS, version 2014-05-26, with its actions sorted by
 // name. Catalog actions are plain functions; instance actions are methods of
@@ -29,6 +33,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification)},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
+			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instanceListARNs("InstanceIds")},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
 			{Name: "RenewInstance", RAM: "ecs:RenewInstance", Handle: rpc.Bind(s.renewInstance), Write: true, Idempotent: true, Resources: inst},
@@ -46,6 +51,24 @@ func NewProduct(s *Service) *rpc.Product {
 func instanceARN(param string) func(string, map[string]string) []string {
 	return func(accountID string, p map[string]string) []string {
 		return []string{arn(accountID, p["RegionId"], "instance/"+p[param])}
+	}
+}
+
+// instanceListARNs returns the resource function of an action on the
+// instances of a JSON list parameter (InstanceIds: ["i-…", …]); a list that
+// does not parse is refused by the action itself, after authorization on
+// every instance.
+func instanceListARNs(param string) func(string, map[string]string) []string {
+	return func(accountID string, p map[string]string) []string {
+		var ids []string
+		if json.Unmarshal([]byte(p[param]), &ids) != nil || len(ids) == 0 {
+			return []string{arn(accountID, p["RegionId"], "instance/*")}
+		}
+		out := make([]string, len(ids))
+		for k, id := range ids {
+			out[k] = arn(accountID, p["RegionId"], "instance/"+id)
+		}
+		return out
 	}
 }
 
