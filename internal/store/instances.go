@@ -438,7 +438,7 @@ func (q Q) InstanceApplyChargeType(ctx context.Context, id, claimID string, c Ch
 // InstanceAttributes are what ModifyInstanceAttribute sets; nil fields stay.
 type InstanceAttributes struct {
 	Name, Description, HostName, UserData, PasswordHash, CreditSpecification, SecurityGroupID *string
-	DeletionProtection                                                                      *bool
+	DeletionProtection                                                                        *bool
 }
 
 // InstanceSetAttributes writes the attributes that are set, each column on
