@@ -119,7 +119,9 @@ func TestTags(t *testing.T) {
 		if n != 2 {
 			t.Errorf("DescribeInstances Tag team=core env=dev: %d, want 2", n)
 		}
-		if n := a.count(t, func(r *ecs.DescribeInstancesRequest) { r.Tag = &[]ecs.DescribeInstancesTag{{Key: "env", Value: "prod"}} }); n != 0 {
+		if n := a.count(t, func(r *ecs.DescribeInstancesRequest) {
+			r.Tag = &[]ecs.DescribeInstancesTag{{Key: "env", Value: "prod"}}
+		}); n != 0 {
 			t.Errorf("DescribeInstances Tag env=prod after retagging: %d, want 0", n)
 		}
 		if d := tgDiskTags(t, a, i1, &ecs2.DescribeDisksRequestTag{Key: dara.String("backup"), Value: dara.String("weekly")}); len(d) != 0 {

@@ -41,6 +41,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: s.instancesARN(commaIDs("InstanceId"))},
+			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instanceListARNs("InstanceIds")},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: s.instancesARN(repeatIDs("InstanceId"))},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
@@ -59,6 +60,24 @@ func NewProduct(s *Service) *rpc.Product {
 func instanceARN(param string) func(string, map[string]string) []string {
 	return func(accountID string, p map[string]string) []string {
 		return []string{arn(accountID, p["RegionId"], "instance/"+p[param])}
+	}
+}
+
+// instanceListARNs returns the resource function of an action on the
+// instances of a JSON list parameter (InstanceIds: ["i-…", …]); a list that
+// does not parse is refused by the action itself, after authorization on
+// every instance.
+func instanceListARNs(param string) func(string, map[string]string) []string {
+	return func(accountID string, p map[string]string) []string {
+		var ids []string
+		if json.Unmarshal([]byte(p[param]), &ids) != nil || len(ids) == 0 {
+			return []string{arn(accountID, p["RegionId"], "instance/*")}
+		}
+		out := make([]string, len(ids))
+		for k, id := range ids {
+			out[k] = arn(accountID, p["RegionId"], "instance/"+id)
+		}
+		return out
 	}
 }
 

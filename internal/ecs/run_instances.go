@@ -159,20 +159,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		if req.Period == nil {
 			return nil, apierr.MissingParamter.New()
 		}
-		p.period = *req.Period
-		switch req.PeriodUnit {
-		case "", "Month":
-			p.unit = billing.Month
-			if !slices.Contains(monthPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", p.period)
-			}
-		case "Week":
-			p.unit = billing.Week
-			if !slices.Contains(weekPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", p.period)
-			}
-		default:
-			return nil, apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", req.PeriodUnit)
+		if p.period, p.unit, err = parsePeriod(*req.Period, req.PeriodUnit); err != nil {
+			return nil, err
 		}
 		if req.AutoRenew {
 			p.renewN = 1
@@ -299,6 +287,24 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		p.amount = min(p.amount, room/typ.CpuCoreCount)
 	}
 	return p, nil
+}
+
+// parsePeriod checks a subscription's Period and PeriodUnit (Month when
+// empty): InvalidPeriod or InvalidPeriodUnit.ValueNotSupported.
+func parsePeriod(period int, unit string) (int, billing.PriceUnit, error) {
+	switch unit {
+	case "", "Month":
+		if !slices.Contains(monthPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", period)
+		}
+		return period, billing.Month, nil
+	case "Week":
+		if !slices.Contains(weekPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", period)
+		}
+		return period, billing.Week, nil
+	}
+	return 0, "", apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", unit)
 }
 
 // archOf maps a type's CPU architecture to an image's.
