@@ -180,7 +180,9 @@ func (c *tfCLI) write(cfg tfConfig) {
 	c.t.Helper()
 	var extra strings.Builder
 	if cfg.ChargeType == "PrePaid" {
-		fmt.Fprintf(&extra, "  period               = 1\n  period_unit          = \"Month\"\n  renewal_status       = %q\n", cfg.Renewal)
+		// force_delete: destroy turns the subscription into pay-as-you-go
+		// (the rest refunded) and deletes it; without it the provider refuses.
+		fmt.Fprintf(&extra, "  period               = 1\n  period_unit          = \"Month\"\n  renewal_status       = %q\n  force_delete         = true\n", cfg.Renewal)
 		if cfg.RenewPeriod > 0 {
 			fmt.Fprintf(&extra, "  auto_renew_period    = %d\n", cfg.RenewPeriod)
 		}
@@ -385,7 +387,8 @@ func tfPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 		t.Errorf("upgrade: StopInstance calls %v, want one with StoppedMode=Not-applicable (what ecsd reports for a running instance)", stops)
 	}
 	tfWant(t, a, id, "ecs.g6.xlarge", "PrePaid")
-	cash -= scFee(large, xlarge, now, expires)
+	fee := scFee(large, xlarge, now, expires)
+	cash -= fee
 	wantCash("after the upgrade", cash)
 	cli.planEmpty("after the upgrade")
 
@@ -394,7 +397,8 @@ func tfPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 	cli.apply("downgrade")
 	tfCheckCalls(t, "downgrade", wire.take())
 	tfWant(t, a, id, "ecs.g6.large", "PrePaid")
-	cash += scRefund(xlarge, large, now, expires, 1, 0)
+	refund := scRefund(xlarge, large, now, expires, 1, 0)
+	cash += refund
 	wantCash("after the downgrade", cash)
 	cli.planEmpty("after the downgrade")
 
@@ -419,7 +423,9 @@ func tfPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 	if got := a.describe(t, id); len(got) != 0 {
 		t.Errorf("%s still listed after destroy", id)
 	}
-	cash += scRefund(large, 0, now, expires, 1, 0)
+	// The refund formula over the whole remaining time, capped at the cash
+	// paid for the instance less the cash already refunded (§5).
+	cash += min(scRefund(large, 0, now, expires, 1, 0), large+fee-refund)
 	wantCash("after destroy (the rest of the subscription refunded)", cash)
 }
 
