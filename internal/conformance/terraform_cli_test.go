@@ -327,16 +327,17 @@ func tfCheckCalls(t *testing.T, what string, calls []tfCall) {
 // given auto-renewal and tags, and destroyed; a PostPaid one is created,
 // resized and destroyed. After every step the plan must be empty, ecsd's
 // state must be what the configuration says, and the balance must have
-// moved by ARCHITECTURE.md §5's amounts. The domain clock stands still, so
-// the amounts are exact.
+// moved by ARCHITECTURE.md §5's amounts. The domain clock is manual (it
+// moves only when the test moves it), so the amounts are exact.
 func TestTerraformCLI(t *testing.T) {
 	t.Parallel()
 	tfNewCLI(t) // fails in CI, skips elsewhere, when the CLI is missing
 	start := time.Date(2026, 3, 2, 2, 30, 0, 0, time.UTC)
 	ecsdtest.Each(t, ecsdtest.Options{ManualClock: true, ClockStart: start}, func(t *testing.T, s *ecsdtest.Server) {
+		// The PrePaid flow moves the clock; the PostPaid one does not read it.
 		t.Run("PrePaid", func(t *testing.T) {
 			t.Parallel()
-			tfPrePaid(t, s, start)
+			tfPrePaid(t, s)
 		})
 		t.Run("PostPaid", func(t *testing.T) {
 			t.Parallel()
@@ -345,7 +346,7 @@ func TestTerraformCLI(t *testing.T) {
 	})
 }
 
-func tfPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
+func tfPrePaid(t *testing.T, s *ecsdtest.Server) {
 	cli := tfNewCLI(t)
 	a := lcAccount(t, s, "tf-prepaid", "10000.00", "0.00")
 	wire := tfStartWire(t, s.URL)
@@ -377,6 +378,10 @@ func tfPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 			t.Errorf("a plan's refresh called no %s; calls: %s", action, tfActions(calls))
 		}
 	}
+
+	// Ten days on, the changes are priced over what is left of the month.
+	lcAdvance(t, s, "240h")
+	now := scNow(t, s)
 
 	cfg.Type = "ecs.g6.xlarge"
 	cli.write(cfg)
