@@ -33,6 +33,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification)},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
+			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Resources: inst},
 			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instanceListARNs("InstanceIds")},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
