@@ -69,7 +69,9 @@ func TestModifyInstanceAttribute(t *testing.T) {
 		}
 		// Attributes not named stay; an empty value is not sent as a value
 		// (the wire treats it as absent, as ECS does).
-		if err := iaModify(a, id, func(r *ecs2.ModifyInstanceAttributeRequest) { r.HostName, r.Description = dara.String("web-2"), dara.String("") }); err != nil {
+		if err := iaModify(a, id, func(r *ecs2.ModifyInstanceAttributeRequest) {
+			r.HostName, r.Description = dara.String("web-2"), dara.String("")
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if i := iaDescribe(t, a, id); dara.StringValue(i.InstanceName) != "web-1:blue_a.b" || dara.StringValue(i.Description) != "front end" || dara.StringValue(i.HostName) != "web-2" {
