@@ -191,11 +191,13 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 			return nil, apierr.InvalidParameter.Newf("The specified parameter MinAmount %d is not valid: use 1 to Amount (%d).", p.minAmount, p.amount)
 		}
 	}
-	if n := len([]rune(req.InstanceName)); req.InstanceName != "" && (n < 2 || n > 128) {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceName is not valid: use 2 to 128 characters.")
+	if req.InstanceName != "" {
+		if err := checkInstanceName(req.InstanceName); err != nil {
+			return nil, err
+		}
 	}
-	if len([]rune(req.Description)) > 256 {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
+	if err := checkDescription(req.Description); err != nil {
+		return nil, err
 	}
 	if err := checkTags(req.Tag); err != nil {
 		return nil, err
@@ -221,6 +223,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
 	}
 	p.image = img
+	if req.HostName != "" {
+		if err := checkHostName(req.HostName, img); err != nil {
+			return nil, err
+		}
+	}
 	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
 	}
@@ -365,8 +372,18 @@ func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
 	}
 	if p.sgID == "" {
 		p.sgID = networkOf(env.Caller.AccountID, p.region).SecurityGroupID
-	} else if !strings.HasPrefix(p.sgID, "sg-") {
-		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", p.sgID)
+	} else if err := checkSecurityGroup(p.sgID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkSecurityGroup checks a security group id given by a client. ecsd
+// keeps no security groups of its own beyond the default one, so any
+// sg- id is taken as the client's.
+func checkSecurityGroup(id string) error {
+	if !strings.HasPrefix(id, "sg-") || len(id) < 4 {
+		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", id)
 	}
 	return nil
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ecsd/ecsd/internal/apierr"
 )
 
-// maxUserData is the most user data an instance takes, before base64.
-const maxUserData = 32 << 10
+// maxRunUserData is the most user data RunInstances takes, before base64.
+const maxRunUserData = 32 << 10
 
 // checkUserData checks UserData as ECS takes it: base64 of at most 32 KiB.
 func checkUserData(v string) error {
@@ -18,8 +18,8 @@ func checkUserData(v string) error {
 	if err != nil {
 		return apierr.InvalidUserDataBase64FormatInvalid.New()
 	}
-	if len(raw) > maxUserData {
-		return apierr.InvalidUserDataSizeExceeded.Newf("The specified parameter UserData exceeds the size: %d bytes before base64, at most %d.", len(raw), maxUserData)
+	if len(raw) > maxRunUserData {
+		return apierr.InvalidUserDataSizeExceeded.Newf("The specified parameter UserData exceeds the size: %d bytes before base64, at most %d.", len(raw), maxRunUserData)
 	}
 	return nil
 }
