@@ -62,15 +62,9 @@ var bssRenewStatus = map[string]string{
 // nothing. The Terraform provider calls it on every command (product
 // vipcloudfw) to learn the account's site: a success says domestic.
 func queryAvailableInstances(ctx context.Context, env *rpc.Env, req *QueryAvailableInstancesRequest) (*QueryAvailableInstancesData, error) {
-	page, size := 1, 20
-	if req.PageNum != nil {
-		page = *req.PageNum
-	}
-	if req.PageSize != nil {
-		size = *req.PageSize
-	}
-	if page < 1 || size < 1 || size > 300 {
-		return nil, apierr.InvalidParameter.Newf("PageNum starts at 1 and PageSize is 1 to 300.")
+	page, size, err := pageParams(req.PageNum, req.PageSize)
+	if err != nil {
+		return nil, err
 	}
 	var charge string
 	switch req.SubscriptionType {
@@ -91,7 +85,6 @@ func queryAvailableInstances(ctx context.Context, env *rpc.Env, req *QueryAvaila
 	for k, v := range [...]struct{ name, val string }{
 		{"CreateTimeStart", req.CreateTimeStart}, {"CreateTimeEnd", req.CreateTimeEnd}, {"EndTimeStart", req.EndTimeStart}, {"EndTimeEnd", req.EndTimeEnd},
 	} {
-		var err error
 		if times[k], err = optTime(v.name, v.val); err != nil {
 			return nil, err
 		}

@@ -73,15 +73,9 @@ func queryOrders(ctx context.Context, env *rpc.Env, req *QueryOrdersRequest) (*Q
 	default:
 		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade, Convert or Refund.", req.OrderType)
 	}
-	page, size := 1, 20
-	if req.PageNum != nil {
-		page = *req.PageNum
-	}
-	if req.PageSize != nil {
-		size = *req.PageSize
-	}
-	if page < 1 || size < 1 || size > 300 {
-		return nil, apierr.InvalidParameter.Newf("PageNum starts at 1 and PageSize is 1 to 300.")
+	page, size, err := pageParams(req.PageNum, req.PageSize)
+	if err != nil {
+		return nil, err
 	}
 	f.Offset, f.Limit = (page-1)*size, size
 	data := &QueryOrdersData{HostName: "business.aliyuncs.com", PageNum: page, PageSize: size}
@@ -113,4 +107,20 @@ func optTime(name, s string) (time.Time, error) {
 		return time.Time{}, apierr.InvalidParameter.Newf("The specified %s %q is not valid: use yyyy-MM-ddTHH:mm:ssZ in UTC.", name, s)
 	}
 	return t, nil
+}
+
+// pageParams reads BSS's PageNum (from 1) and PageSize (1 to 300, 20 by
+// default).
+func pageParams(num, size *int) (int, int, error) {
+	n, sz := 1, 20
+	if num != nil {
+		n = *num
+	}
+	if size != nil {
+		sz = *size
+	}
+	if n < 1 || sz < 1 || sz > 300 {
+		return 0, 0, apierr.InvalidParameter.Newf("PageNum starts at 1 and PageSize is 1 to 300.")
+	}
+	return n, sz, nil
 }
