@@ -66,12 +66,12 @@ func queryOrders(ctx context.Context, env *rpc.Env, req *QueryOrdersRequest) (*Q
 		return nil, apierr.InvalidParameter.Newf("The specified PaymentStatus %q is not valid; use Unpaid, Paid or Cancelled.", req.PaymentStatus)
 	}
 	switch req.OrderType {
-	case "", store.OrderNew, store.OrderRenew, store.OrderUpgrade:
+	case "", store.OrderNew, store.OrderRenew, store.OrderUpgrade, store.OrderConvert:
 		f.Type = req.OrderType
 	case "Refund":
-		f.Type = store.OrderDowngrade
+		f.Types = []string{store.OrderDowngrade, store.OrderRefund}
 	default:
-		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade or Refund.", req.OrderType)
+		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade, Convert or Refund.", req.OrderType)
 	}
 	page, err := rpc.Paging("PageNum", req.PageNum, req.PageSize, 20, 300)
 	if err != nil {
@@ -107,4 +107,20 @@ func optTime(name, s string) (time.Time, error) {
 		return time.Time{}, apierr.InvalidParameter.Newf("The specified %s %q is not valid: use yyyy-MM-ddTHH:mm:ssZ in UTC.", name, s)
 	}
 	return t, nil
+}
+
+// pageParams reads BSS's PageNum (from 1) and PageSize (1 to 300, 20 by
+// default).
+func pageParams(num, size *int) (int, int, error) {
+	n, sz := 1, 20
+	if num != nil {
+		n = *num
+	}
+	if size != nil {
+		sz = *size
+	}
+	if n < 1 || sz < 1 || sz > 300 {
+		return 0, 0, apierr.InvalidParameter.Newf("PageNum starts at 1 and PageSize is 1 to 300.")
+	}
+	return n, sz, nil
 }

@@ -5,7 +5,9 @@ package ecs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
@@ -32,23 +34,37 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DeleteInstance", RAM: "ecs:DeleteInstance", Handle: rpc.Bind(s.deleteInstance), Write: true, Resources: inst},
 			{Name: "DescribeDisks", RAM: "ecs:DescribeDisks", Handle: rpc.Bind(s.describeDisks), Resources: anyDisk},
 			{Name: "DescribeImages", RAM: "ecs:DescribeImages", Handle: rpc.Bind(describeImages)},
+			{Name: "DescribeInstanceAttachmentAttributes", RAM: "ecs:DescribeInstanceAttachmentAttributes", Handle: rpc.Bind(s.describeInstanceAttachmentAttributes), Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "DescribeInstanceAttribute", RAM: "ecs:DescribeInstanceAttribute", Handle: rpc.Bind(s.describeInstanceAttribute), Resources: inst},
+			{Name: "DescribeInstanceAutoRenewAttribute", RAM: "ecs:DescribeInstanceAutoRenewAttribute", Handle: rpc.Bind(s.describeInstanceAutoRenewAttribute), Resources: instancesARN(commaIDs("InstanceId"))},
+			{Name: "DescribeInstanceMaintenanceAttributes", RAM: "ecs:DescribeInstanceMaintenanceAttributes", Handle: rpc.Bind(s.describeInstanceMaintenanceAttributes), Resources: instancesARN(repeatIDs("InstanceId"))},
 			{Name: "DescribeInstanceModificationPrice", RAM: "ecs:DescribeInstanceModificationPrice", Handle: rpc.Bind(s.describeInstanceModificationPrice), Resources: inst},
+			{Name: "DescribeInstanceRamRole", RAM: "ecs:DescribeInstanceRamRole", Handle: rpc.Bind(s.describeInstanceRamRole), Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "DescribeInstanceStatus", RAM: "ecs:DescribeInstanceStatus", Handle: rpc.Bind(s.describeInstanceStatus), Resources: anyInstance},
 			{Name: "DescribeInstanceTypeFamilies", RAM: "ecs:DescribeInstanceTypeFamilies", Handle: rpc.Bind(describeInstanceTypeFamilies)},
 			{Name: "DescribeInstanceTypes", RAM: "ecs:DescribeInstanceTypes", Handle: rpc.Bind(describeInstanceTypes)},
 			{Name: "DescribeInstances", RAM: "ecs:DescribeInstances", Handle: rpc.Bind(s.describeInstances), Resources: anyInstance},
+			{Name: "DescribeNetworkInterfaces", RAM: "ecs:DescribeNetworkInterfaces", Handle: rpc.Bind(s.describeNetworkInterfaces), Resources: enisARN},
 			{Name: "DescribePrice", RAM: "ecs:DescribePrice", Handle: rpc.Bind(describePrice)},
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
 			{Name: "DescribeRenewalPrice", RAM: "ecs:DescribeRenewalPrice", Handle: rpc.Bind(s.describeRenewalPrice), Resources: instanceARN("ResourceId")},
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification), Resources: instanceARN("ResourceId")},
+			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
+			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
+			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Resources: inst},
+			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
+			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instancesARN(jsonIDs("InstanceIds"))},
+			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},
+			{Name: "ModifyInstanceSpec", RAM: "ecs:ModifyInstanceSpec", Handle: rpc.Bind(s.modifyInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
 			{Name: "RenewInstance", RAM: "ecs:RenewInstance", Handle: rpc.Bind(s.renewInstance), Write: true, Idempotent: true, Resources: inst},
 			{Name: "RunInstances", RAM: "ecs:RunInstances", Handle: rpc.Bind(s.runInstances), Write: true, Idempotent: true, Resources: anyInstance},
 			{Name: "StartInstance", RAM: "ecs:StartInstance", Handle: rpc.Bind(s.startInstance), Write: true, Resources: inst},
 			{Name: "StopInstance", RAM: "ecs:StopInstance", Handle: rpc.Bind(s.stopInstance), Write: true, Resources: inst},
+			{Name: "TagResources", RAM: "ecs:TagResources", Handle: rpc.Bind(s.tagResources), Write: true, Resources: resourceARNs},
+			{Name: "UntagResources", RAM: "ecs:UntagResources", Handle: rpc.Bind(s.untagResources), Write: true, Resources: resourceARNs},
 		},
 	}
 }
@@ -58,20 +74,44 @@ func NewProduct(s *Service) *rpc.Product {
 // and account of the stored instance. The handler finds an instance by its
 // id alone when RegionId is absent, so the ARN must not come from RegionId.
 func instanceARN(param string) rpc.ResourceFunc {
+	return instancesARN(func(p map[string]string) []string { return []string{p[param]} })
+}
+
+// instancesARN returns the resource function of an action on the instances
+// ids lists, one ARN each from the stored instance (every instance of the
+// region when none is listed).
+func instancesARN(ids func(map[string]string) []string) rpc.ResourceFunc {
 	return func(ctx context.Context, r rpc.ResourceRequest) ([]string, error) {
-		id := r.Params[param]
-		if instanceIDPattern.MatchString(id) {
-			inst, err := r.Q.InstanceGetByID(ctx, id)
-			if err == nil && inst.AccountID == r.Caller.AccountID {
-				return []string{arn(inst.AccountID, inst.RegionID, "instance/"+inst.ID)}, nil
-			}
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
+		list := ids(r.Params)
+		if len(list) == 0 {
+			return anyInstance(ctx, r)
+		}
+		out := make([]string, 0, len(list))
+		for _, id := range list {
+			a, err := storedInstanceARN(ctx, r, id)
+			if err != nil {
 				return nil, err
 			}
+			out = append(out, a)
 		}
-		// Nothing of the caller's: the handler answers NotFound.
-		return []string{arn(r.Caller.AccountID, r.Params["RegionId"], "instance/"+id)}, nil
+		return out, nil
 	}
+}
+
+// storedInstanceARN is the ARN of the caller's instance id in its own
+// region, or, when the caller has no such instance (the handler answers
+// NotFound), the ARN the request names.
+func storedInstanceARN(ctx context.Context, r rpc.ResourceRequest, id string) (string, error) {
+	if instanceIDPattern.MatchString(id) {
+		inst, err := r.Q.InstanceGetByID(ctx, id)
+		if err == nil && inst.AccountID == r.Caller.AccountID {
+			return arn(inst.AccountID, inst.RegionID, "instance/"+inst.ID), nil
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+	}
+	return arn(r.Caller.AccountID, r.Params["RegionId"], "instance/"+id), nil
 }
 
 // anyInstance is the resource of actions that list or create instances in
@@ -90,4 +130,57 @@ func arn(accountID, region, rel string) string {
 		region = "*"
 	}
 	return "acs:ecs:" + region + ":" + accountID + ":" + rel
+}
+
+// enisARN is DescribeNetworkInterfaces' resource: the ENIs it names, else
+// every ENI of the region. The handler requires RegionId and lists only
+// that region's ENIs, so the region may come from it.
+func enisARN(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+	accountID, p := r.Caller.AccountID, r.Params
+	list := repeatIDs("NetworkInterfaceId")(p)
+	if len(list) == 0 {
+		return []string{arn(accountID, p["RegionId"], "eni/*")}, nil
+	}
+	out := make([]string, 0, len(list))
+	for _, id := range list {
+		out = append(out, arn(accountID, p["RegionId"], "eni/"+id))
+	}
+	return out, nil
+}
+
+// jsonIDs reads a JSON list of ids; a value that is no list names itself,
+// so that a malformed request is never authorized more widely than asked.
+func jsonIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string {
+		raw, ok := p[param]
+		if !ok || raw == "" {
+			return nil
+		}
+		var ids []string
+		if json.Unmarshal([]byte(raw), &ids) != nil {
+			return []string{raw}
+		}
+		return ids
+	}
+}
+
+// repeatIDs reads Name.1, Name.2, … (from 0 or 1, as the decoder does).
+func repeatIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string {
+		var ids []string
+		for n := 0; ; n++ {
+			v, ok := p[param+"."+strconv.Itoa(n)]
+			if !ok && n > 0 {
+				return ids
+			}
+			if ok {
+				ids = append(ids, v)
+			}
+		}
+	}
+}
+
+// commaIDs reads a comma-separated list (one id is a list of one).
+func commaIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string { return commaList(p[param]) }
 }

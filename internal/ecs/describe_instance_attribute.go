@@ -29,5 +29,11 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeInstanceAttributeResponse{InstanceView: viewInstance(s.Catalog, inst, tags[inst.ID])}, nil
+	enis, err := env.Q().NetworkInterfacesByInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
+	v := viewInstance(s.Catalog, inst, tags[inst.ID])
+	v.NetworkInterfaces.NetworkInterface = eniViews(enis[inst.ID])
+	return &DescribeInstanceAttributeResponse{InstanceView: v}, nil
 }

@@ -116,7 +116,7 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 
 	// The compare-and-set comes first: of concurrent changes one wins here
 	// and the others stop before touching money or stock.
-	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID)
+	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID, store.PrePaid)
 	if err != nil {
 		return nil, err
 	}
@@ -238,13 +238,8 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
 		return err
 	}
-	change := store.SpecChange{InstanceType: cfg.To, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, Online: cfg.Online, At: now}
-	if cfg.ZoneId != inst.ZoneID {
-		// Across zones the instance gets the new zone's vSwitch and a new
-		// private IP (spec: MigrateAcrossZone).
-		region, _ := s.Catalog.Region(inst.RegionID)
-		change.ZoneID, change.VSwitchID, change.PrivateIP = cfg.ZoneId, defaultVSwitch(inst.AccountID, region, cfg.ZoneId), privateIP(region, cfg.ZoneId)
-	}
+	change := s.typeChange(inst, cfg.To, cfg.ZoneId, now)
+	change.Online = cfg.Online
 	if cfg.EndTime != "" {
 		end, err := time.Parse(time.RFC3339, cfg.EndTime)
 		if err != nil {
@@ -252,14 +247,9 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 		}
 		change.ElasticUntil, change.ElasticFromType = end, cfg.From
 	}
-	applied, err := tx.InstanceApplyChange(ctx, inst.ID, o.ID, change)
+	applied, err := s.applyTypeChange(ctx, tx, inst, o.ID, change)
 	if err != nil || !applied {
 		return err
-	}
-	if change.ZoneID != inst.ZoneID {
-		if err := tx.DiskMoveZone(ctx, inst.ID, change.ZoneID); err != nil {
-			return err
-		}
 	}
 	for _, d := range cfg.Disks {
 		pl := d.PerformanceLevel
@@ -290,6 +280,42 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 	return nil
 }
 
+// typeChange is the change of an instance to typ in zoneID. Across zones
+// the instance gets the new zone's vSwitch and a new private IP (spec:
+// MigrateAcrossZone).
+func (s *Service) typeChange(inst *store.Instance, typ, zoneID string, now time.Time) store.SpecChange {
+	c := store.SpecChange{InstanceType: typ, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, At: now}
+	if zoneID != inst.ZoneID {
+		// The new zone's vSwitch; applyTypeChange picks the address in it.
+		region, _ := s.Catalog.Region(inst.RegionID)
+		c.ZoneID, c.VSwitchID, c.PrivateIP = zoneID, defaultVSwitch(inst.AccountID, region, zoneID), ""
+	}
+	return c
+}
+
+// applyTypeChange writes a change that claimID holds in flight, clearing
+// the claim, and moves the disks with the instance. False: the claim was
+// gone (a job run twice applies it once).
+func (s *Service) applyTypeChange(ctx context.Context, tx *store.Tx, inst *store.Instance, claimID string, c store.SpecChange) (bool, error) {
+	if c.PrivateIP == "" {
+		// A move across zones: a free address of the new vSwitch.
+		region, _ := s.Catalog.Region(inst.RegionID)
+		ip, err := assignPrivateIP(ctx, tx.Q, region, c.ZoneID, c.VSwitchID)
+		if err != nil {
+			return false, err
+		}
+		c.PrivateIP = ip
+	}
+	applied, err := tx.InstanceApplyChange(ctx, inst.ID, claimID, c)
+	if err != nil || !applied {
+		return applied, err
+	}
+	if c.ZoneID != inst.ZoneID {
+		return true, tx.DiskMoveZone(ctx, inst.ID, c.ZoneID)
+	}
+	return true, nil
+}
+
 // reboot restarts a Running instance: Starting now, Running after the
 // transition delay; a restart applies online changes.
 func (s *Service) reboot(ctx context.Context, tx *store.Tx, id string, now time.Time) error {
@@ -316,7 +342,7 @@ func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at
 	}
 	back := inst.ElasticFromType
 	revertID := "revert-" + inst.ID + "-" + at.Format("20060102150405")
-	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID); err != nil || !ok {
+	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID, store.PrePaid); err != nil || !ok {
 		return err
 	}
 	if _, err := tx.InstanceApplyChange(ctx, inst.ID, revertID, store.SpecChange{

@@ -63,11 +63,9 @@ type RunInstancesRequest struct {
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
 	} `param:"HibernationOptions"`
-	RamRoleName string `param:"RamRoleName"`
-	Tag         []struct {
-		Key   string `param:"Key"`
-		Value string `param:"Value"`
-	} `param:"Tag"`
+	RamRoleName string     `param:"RamRoleName"`
+	UserData    string     `param:"UserData"`
+	Tag         []TagParam `param:"Tag"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -161,20 +159,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		if req.Period == nil {
 			return nil, apierr.MissingParamter.New()
 		}
-		p.period = *req.Period
-		switch req.PeriodUnit {
-		case "", "Month":
-			p.unit = billing.Month
-			if !slices.Contains(monthPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", p.period)
-			}
-		case "Week":
-			p.unit = billing.Week
-			if !slices.Contains(weekPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", p.period)
-			}
-		default:
-			return nil, apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", req.PeriodUnit)
+		if p.period, p.unit, err = parsePeriod(*req.Period, req.PeriodUnit); err != nil {
+			return nil, err
 		}
 		if req.AutoRenew {
 			p.renewN = 1
@@ -205,19 +191,19 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 			return nil, apierr.InvalidParameter.Newf("The specified parameter MinAmount %d is not valid: use 1 to Amount (%d).", p.minAmount, p.amount)
 		}
 	}
-	if n := len([]rune(req.InstanceName)); req.InstanceName != "" && (n < 2 || n > 128) {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceName is not valid: use 2 to 128 characters.")
-	}
-	if len([]rune(req.Description)) > 256 {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
-	}
-	for _, t := range req.Tag {
-		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aliyun") || strings.HasPrefix(t.Key, "acs:") || len(t.Value) > 128 {
-			return nil, apierr.InvalidParameter.Newf("The specified Tag %q is not valid: keys are 1-128 characters and may not start with aliyun or acs:.", t.Key)
+	if req.InstanceName != "" {
+		if err := checkInstanceName(req.InstanceName); err != nil {
+			return nil, err
 		}
 	}
-	if len(req.Tag) > 20 {
-		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	if err := checkDescription(req.Description); err != nil {
+		return nil, err
+	}
+	if err := checkTags(req.Tag); err != nil {
+		return nil, err
+	}
+	if err := checkUserData(req.UserData); err != nil {
+		return nil, err
 	}
 
 	// The type, then placement (zone and network), then the image.
@@ -237,6 +223,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
 	}
 	p.image = img
+	if req.HostName != "" {
+		if err := checkHostName(req.HostName, img); err != nil {
+			return nil, err
+		}
+	}
 	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
 	}
@@ -305,6 +296,24 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	return p, nil
 }
 
+// parsePeriod checks a subscription's Period and PeriodUnit (Month when
+// empty): InvalidPeriod or InvalidPeriodUnit.ValueNotSupported.
+func parsePeriod(period int, unit string) (int, billing.PriceUnit, error) {
+	switch unit {
+	case "", "Month":
+		if !slices.Contains(monthPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", period)
+		}
+		return period, billing.Month, nil
+	case "Week":
+		if !slices.Contains(weekPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", period)
+		}
+		return period, billing.Week, nil
+	}
+	return 0, "", apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", unit)
+}
+
 // archOf maps a type's CPU architecture to an image's.
 func archOf(t *catalog.InstanceType) string {
 	if t.CpuArchitecture == "ARM" {
@@ -363,8 +372,18 @@ func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
 	}
 	if p.sgID == "" {
 		p.sgID = networkOf(env.Caller.AccountID, p.region).SecurityGroupID
-	} else if !strings.HasPrefix(p.sgID, "sg-") {
-		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", p.sgID)
+	} else if err := checkSecurityGroup(p.sgID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkSecurityGroup checks a security group id given by a client. ecsd
+// keeps no security groups of its own beyond the default one, so any
+// sg- id is taken as the client's.
+func checkSecurityGroup(id string) error {
+	if !strings.HasPrefix(id, "sg-") || len(id) < 4 {
+		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", id)
 	}
 	return nil
 }
@@ -569,13 +588,20 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			ID: id, AccountID: env.Caller.AccountID, RegionID: p.region.RegionId, ZoneID: p.zoneID,
 			InstanceType: p.typ.InstanceTypeId, ImageID: p.image.ImageId, Name: name, Description: p.req.Description, HostName: host,
 			Status: status, ChargeType: store.PostPaid, VpcID: net.VpcID, VSwitchID: p.vswitchID, SecurityGroupID: p.sgID,
-			PrivateIP: privateIP(p.region, p.zoneID), EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
+			EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
-			RAMRole: p.req.RamRoleName, CreationTime: now.Add(time.Duration(k) * time.Microsecond),
+			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
+			CreationTime: now.Add(time.Duration(k) * time.Microsecond),
 		}
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
 			inst.AutoRenew, inst.AutoRenewPeriod, inst.AutoRenewUnit = p.renewN > 0, p.renewN, string(p.unit)
+			if inst.AutoRenew {
+				inst.RenewalStatus = store.RenewalAutoRenewal
+			}
+		}
+		if inst.PrivateIP, err = assignPrivateIP(ctx, tx.Q, p.region, p.zoneID, p.vswitchID); err != nil {
+			return nil, err
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err
@@ -586,6 +612,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			}
 		}
 		if err := s.createDisks(ctx, tx, inst, p, now); err != nil {
+			return nil, err
+		}
+		if err := createENIs(ctx, tx, inst, p, now); err != nil {
 			return nil, err
 		}
 		if p.prepaid {

@@ -155,7 +155,31 @@ func zoneIndex(r *catalog.Region, zoneID string) int {
 	return 0
 }
 
-// privateIP picks an address in the zone's vSwitch.
+// assignPrivateIP is the one place private IPv4 addresses are chosen (an
+// instance's, its ENIs', a move across zones'): a host of the vSwitch's
+// /24 that no ENI in it holds. Every vSwitch is a zone's default one today,
+// 172.16.<zone index>.0/24; a vSwitch with a CIDR of its own replaces this.
+func assignPrivateIP(ctx context.Context, q store.Q, r *catalog.Region, zoneID, vswitchID string) (string, error) {
+	used, err := q.NetworkInterfaceIPs(ctx, vswitchID)
+	if err != nil {
+		return "", err
+	}
+	// Random picks first (free addresses are the rule), then a scan.
+	for range 16 {
+		if ip := privateIP(r, zoneID); !used[ip] {
+			return ip, nil
+		}
+	}
+	for host := 2; host < 252; host++ {
+		if ip := fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host); !used[ip] {
+			return ip, nil
+		}
+	}
+	return "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The specified VSwitch has not enough IpAddress: %s has no free address left.", vswitchID)
+}
+
+// privateIP picks a random host of the zone's default vSwitch, in use or
+// not; assignPrivateIP is what chooses an address.
 func privateIP(r *catalog.Region, zoneID string) string {
 	var b [2]byte
 	_, _ = rand.Read(b[:])

@@ -74,7 +74,7 @@ func TestCountersFollowRows(t *testing.T) {
 						}
 						continue
 					}
-					if _, err := st.InstanceClaimChange(ctx, id, o.ID); err != nil {
+					if _, err := st.InstanceClaimChange(ctx, id, o.ID, inst.ChargeType); err != nil {
 						rt.Fatal(err)
 					}
 					if err := st.OrderInsert(ctx, o); err != nil {
