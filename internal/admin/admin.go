@@ -22,6 +22,7 @@ import (
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/state"
 	"github.com/ecsd/ecsd/internal/store"
 )
 
@@ -39,6 +40,8 @@ type API struct {
 	// FaultsInjected is told when a fault is added, so the pipeline starts
 	// looking for faults at once.
 	FaultsInjected func()
+	// State resets, exports and imports the whole state.
+	State *state.Manager
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -56,6 +59,9 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("POST /_ecsd/v1/faults", a.addFault)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
 	mux.HandleFunc("POST /_ecsd/v1/clock", a.moveClock)
+	mux.HandleFunc("POST /_ecsd/v1/reset", a.reset)
+	mux.HandleFunc("GET /_ecsd/v1/snapshot", a.getSnapshot)
+	mux.HandleFunc("PUT /_ecsd/v1/snapshot", a.putSnapshot)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.InvalidActionNotFound.Newf("No admin call %s %s.", r.Method, r.URL.Path))
 	})
@@ -591,4 +597,48 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 		a.FaultsInjected()
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// NewAccount is a created account with its first AccessKey; the reset
+// answers with the new default account in this form.
+type NewAccount struct {
+	AccountId       string
+	AccessKeyId     string
+	AccessKeySecret string
+}
+
+func (a *API) reset(w http.ResponseWriter, r *http.Request) {
+	created, err := a.State.Reset(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NewAccount{AccountId: created.Account.ID, AccessKeyId: created.Key.ID, AccessKeySecret: created.Key.Secret})
+}
+
+func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) {
+	doc, err := a.State.Export(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+// SnapshotLoaded is the answer to a loaded snapshot: rows per table and
+// the number of pending jobs re-created.
+type SnapshotLoaded = state.Summary
+
+func (a *API) putSnapshot(w http.ResponseWriter, r *http.Request) {
+	sum, err := a.State.Import(r.Context(), r.Body)
+	var bad *state.Error
+	if errors.As(err, &bad) {
+		writeError(w, apierr.InvalidSnapshot.Newf("The snapshot cannot be loaded (nothing was changed): at %s: %s.", bad.Where, bad.What))
+		return
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sum)
 }
