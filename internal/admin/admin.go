@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsd/ecsd/adminclient"
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/catalog"
@@ -74,35 +75,19 @@ func (a *API) Handler() http.Handler {
 	})
 }
 
+// The wire types are the typed client's, so that the two cannot drift.
+type (
+	Account    = adminclient.Account
+	AccessKey  = adminclient.AccessKey
+	NewAccount = adminclient.NewAccount
+	Stock      = adminclient.Stock
+	Order      = adminclient.Order
+	Fault      = adminclient.Fault
+)
+
 func (a *API) authorized(r *http.Request) bool {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && a.Token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.Token)) == 1
-}
-
-// Account is the admin view of an account.
-type Account struct {
-	AccountId      string
-	Name           string
-	Balance        string
-	VoucherBalance string
-	Currency       string
-	CreatedAt      string
-	AccessKeys     []AccessKey
-	// Flags that real accounts carry.
-	OverduePayment    bool
-	NoBillingMethod   bool
-	RestrictedTypes   []string
-	VCPUQuota         map[string]int
-	DowngradeQuota    int
-	RefundVCPUQuota   int
-	DiskCapacityQuota map[string]int
-}
-
-// AccessKey is the admin view of a key (never its secret).
-type AccessKey struct {
-	AccessKeyId string
-	UserName    string `json:",omitempty"`
-	Status      string
 }
 
 func (a *API) accountView(ctx context.Context, q store.Q, acc *store.Account) (*Account, error) {
@@ -157,9 +142,7 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{
-		"AccountId": created.Account.ID, "AccessKeyId": created.Key.ID, "AccessKeySecret": created.Key.Secret,
-	})
+	writeJSON(w, http.StatusOK, NewAccount{AccountId: created.Account.ID, AccessKeyId: created.Key.ID, AccessKeySecret: created.Key.Secret})
 }
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
@@ -261,13 +244,6 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 	a.writeAccount(w, r, acc, err)
 }
 
-// Stock is a zone's stock of one instance type.
-type Stock struct {
-	ZoneId       string
-	InstanceType string
-	Available    *int `json:",omitempty"`
-}
-
 func (a *API) putStock(w http.ResponseWriter, r *http.Request) {
 	var in Stock
 	if err := decode(r, &in); err != nil {
@@ -315,18 +291,6 @@ func (a *API) checkStock(in Stock) error {
 		return apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist.", in.InstanceType)
 	}
 	return nil
-}
-
-// Order is the admin view of an order after payment.
-type Order struct {
-	OrderId       string
-	AccountId     string
-	OrderType     string
-	PaymentStatus string
-	Amount        string
-	VoucherPaid   string
-	CashPaid      string
-	InstanceIds   []string
 }
 
 func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
@@ -555,17 +519,6 @@ func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// Fault is an injected failure: the next Count calls of Action (by
-// AccountId, or by anyone) fail with Code (and Status, when the code has
-// several).
-type Fault struct {
-	Action    string
-	Code      string
-	Status    int `json:",omitempty"`
-	Count     int
-	AccountId string `json:",omitempty"`
-}
-
 func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	var in Fault
 	if err := decode(r, &in); err != nil {
@@ -599,14 +552,6 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, in)
 }
 
-// NewAccount is a created account with its first AccessKey; the reset
-// answers with the new default account in this form.
-type NewAccount struct {
-	AccountId       string
-	AccessKeyId     string
-	AccessKeySecret string
-}
-
 func (a *API) reset(w http.ResponseWriter, r *http.Request) {
 	created, err := a.State.Reset(r.Context())
 	if err != nil {
@@ -624,10 +569,6 @@ func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, doc)
 }
-
-// SnapshotLoaded is the answer to a loaded snapshot: rows per table and
-// the number of pending jobs re-created.
-type SnapshotLoaded = state.Summary
 
 func (a *API) putSnapshot(w http.ResponseWriter, r *http.Request) {
 	sum, err := a.State.Import(r.Context(), r.Body)

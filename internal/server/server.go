@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -378,6 +379,9 @@ func (s *Server) routes() http.Handler {
 	})
 	return mux
 }
+
+// Jobs is the River client of this server's jobs.
+func (s *Server) Jobs() *river.Client[*sql.Tx] { return s.runner.Client }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
