@@ -97,13 +97,16 @@ const DefaultBalance = money.Amount(1_000_000) // 10000.00
 // (a settings row decides, so that replicas starting together create one
 // between them). It returns nil when there was nothing to do.
 func CreateDefault(ctx context.Context, tx *store.Tx, now time.Time, keyID, secret string) (*account.Created, error) {
+	return createDefault(ctx, tx, now, account.CreateParams{AccessKeyID: keyID, AccessKeySecret: secret})
+}
+
+func createDefault(ctx context.Context, tx *store.Tx, now time.Time, p account.CreateParams) (*account.Created, error) {
 	won, err := tx.SettingInsert(ctx, "bootstrap.default_account", now.Format(time.RFC3339))
 	if err != nil || !won {
 		return nil, err
 	}
-	return account.Create(ctx, tx, now, account.CreateParams{
-		Name: "default", Balance: DefaultBalance, AccessKeyID: keyID, AccessKeySecret: secret,
-	})
+	p.Name, p.Balance = "default", DefaultBalance
+	return account.Create(ctx, tx, now, p)
 }
 
 // SeedStock gives every (zone, type) of the catalog its initial stock,
@@ -126,17 +129,34 @@ func (m *Manager) Reset(ctx context.Context) (*account.Created, error) {
 	if start.IsZero() {
 		start = time.Now().UTC()
 	}
+	now := start
+	if _, manual := m.Clock.(*clock.Manual); !manual {
+		now = m.Clock.Now()
+	}
 	var created *account.Created
-	err := m.replace(ctx, func(tx *store.Tx) error {
+	p := account.CreateParams{AccessKeyID: m.DefaultAccessKeyID, AccessKeySecret: m.DefaultAccessKeySecret}
+	keepID := func(tx *store.Tx) error {
+		// With configured keys the default account keeps its id too, so
+		// that a call of the default account running across the reset
+		// finds its account, as if it came just after.
+		p.AccountID = ""
+		if p.AccessKeyID != "" {
+			k, err := tx.AccessKeyGetByID(ctx, p.AccessKeyID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err == nil && k.UserName == "" {
+				p.AccountID = k.AccountID
+			}
+		}
+		return nil
+	}
+	err := m.replace(ctx, keepID, func(tx *store.Tx) error {
 		if err := m.seedClock(ctx, tx, start); err != nil {
 			return err
 		}
-		now := start
-		if _, manual := m.Clock.(*clock.Manual); !manual {
-			now = m.Clock.Now()
-		}
 		var err error
-		if created, err = CreateDefault(ctx, tx, now, m.DefaultAccessKeyID, m.DefaultAccessKeySecret); err != nil {
+		if created, err = createDefault(ctx, tx, now, p); err != nil {
 			return err
 		}
 		return SeedStock(ctx, tx, m.Catalog)
@@ -144,17 +164,23 @@ func (m *Manager) Reset(ctx context.Context) (*account.Created, error) {
 	return created, err
 }
 
-// replace empties the state and runs fill in one transaction, with writers
+// replace runs before on the old state, empties it and runs fill, in one
+// transaction, with writers
 // kept out. Pending jobs of the old state are deleted with it; a job
 // already running finishes on its own, and its compare-and-set (instance
 // status, in-flight order id) finds nothing of the old state to act on.
 // A transaction that meets a concurrent one in a deadlock is run again.
-func (m *Manager) replace(ctx context.Context, fill func(tx *store.Tx) error) error {
+func (m *Manager) replace(ctx context.Context, before, fill func(tx *store.Tx) error) error {
 	var err error
 	for range 5 {
 		err = m.Store.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.StateLock(ctx, m.Store.Dialect()); err != nil {
 				return err
+			}
+			if before != nil {
+				if err := before(tx); err != nil {
+					return err
+				}
 			}
 			if err := m.deleteJobs(ctx, tx); err != nil {
 				return err
@@ -251,7 +277,7 @@ func (m *Manager) Import(ctx context.Context, r io.Reader) (*Summary, error) {
 		return nil, err
 	}
 	sum := &Summary{Rows: map[string]int{}, Jobs: len(doc.Jobs)}
-	err = m.replace(ctx, func(tx *store.Tx) error {
+	err = m.replace(ctx, nil, func(tx *store.Tx) error {
 		for _, t := range store.StateTables {
 			data := doc.Tables[t.Name]
 			if data == nil {
