@@ -2,8 +2,11 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,8 +19,10 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ecsd/ecsd/adminclient"
+	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 	"github.com/ecsd/ecsd/internal/server"
+	"github.com/ecsd/ecsd/internal/store/storetest"
 )
 
 // Reset and snapshots (ARCHITECTURE.md §8), through the admin API, on both
@@ -394,4 +399,74 @@ func TestSnapshotRefused(t *testing.T) {
 			t.Errorf("the reloaded state differs from the exported one:\n%s", diff)
 		}
 	})
+}
+
+// TestStateAcrossReplicas: two servers share one PostgreSQL schema, as
+// replicas do. A reset through one is the state the other serves at once;
+// a snapshot loaded through one brings back accounts, instances and armed
+// faults on the other.
+func TestStateAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip(storetest.PostgresEnv + " is not set; this test needs PostgreSQL")
+	}
+	var dsn string
+	a := ecsdtest.Start(t, "postgres", ecsdtest.Options{ManualClock: true, ClockStart: stStart, Configure: func(c *server.Config) { dsn = c.DB }})
+	b, err := server.New(context.Background(), server.Config{
+		DB: dsn, AdminToken: a.AdminToken, Throttle: server.DefaultThrottle, Clock: clock.ModeManual,
+		DefaultAccessKeyID: a.AccessKeyID, DefaultAccessKeySecret: a.AccessKeySecret,
+	})
+	if err != nil {
+		t.Fatalf("second server on the same schema: %v", err)
+	}
+	hb := httptest.NewServer(b.Handler())
+	t.Cleanup(func() {
+		hb.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := b.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown B: %v", err)
+		}
+	})
+	adminB := adminclient.New(hb.URL, a.AdminToken)
+	ctx := t.Context()
+
+	x := lcAccount(t, a, "replicated", "2000.00", "0.00")
+	id := x.mustRun(t, lcPrePaid(1, "Month")).InstanceIdSets.InstanceIdSet[0]
+	x.waitStatus(t, "Running", id)
+	if _, err := a.Kit.Admin.InjectFault(ctx, adminclient.Fault{Action: "DescribeZones", Code: "InternalError", Count: 1, AccountId: x.ID}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := stSnapshot(t, a)
+
+	if _, err := adminB.Reset(ctx); err != nil {
+		t.Fatalf("reset through B: %v", err)
+	}
+	if _, err := a.Kit.Admin.Account(ctx, x.ID); !adminclient.IsCode(err, "InvalidAccountId.NotFound") {
+		t.Errorf("A after a reset through B: account %v, want InvalidAccountId.NotFound", err)
+	}
+	if _, err := x.v1.DescribeRegions(ecs.CreateDescribeRegionsRequest()); err == nil {
+		t.Error("A still accepts the key of an account reset away through B")
+	}
+
+	if _, err := adminB.LoadSnapshot(ctx, bytes.NewReader(raw)); err != nil {
+		t.Fatalf("load through B: %v", err)
+	}
+	if got := x.one(t, id); got.Status != "Running" || got.InstanceType != "ecs.g6.large" {
+		t.Errorf("A after a snapshot loaded through B: %s %s", got.Status, got.InstanceType)
+	}
+	x.wantBalance(t, lcMoney(2000-300), "0.00")
+	// The fault armed in the snapshot fires on A (its switch is refreshed
+	// from the store within a tick).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := x.v1.DescribeZones(ecs.CreateDescribeZonesRequest())
+		if err != nil && strings.Contains(err.Error(), "InternalError") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the fault loaded through B never fired on A (last: %v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
