@@ -83,6 +83,7 @@ type (
 	Stock      = adminclient.Stock
 	Order      = adminclient.Order
 	Fault      = adminclient.Fault
+	Instance   = adminclient.Instance
 )
 
 func (a *API) authorized(r *http.Request) bool {
@@ -451,13 +452,6 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, e.Def.Status, map[string]string{"RequestId": rpc.NewRequestID(), "Code": e.Def.Code, "Message": e.Message})
 }
 
-// Instance is the admin view of an instance's flags from other products.
-type Instance struct {
-	InstanceId string
-	store.InstanceFlags
-	LockReason string
-}
-
 func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		EipAddress                *string
@@ -509,7 +503,7 @@ func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 		default:
 			return apierr.InvalidParameter.Newf("LockReason must be empty or one of financial, security, Recycling, dedicatedhostfinancial, refunded.")
 		}
-		out = Instance{InstanceId: id, InstanceFlags: f, LockReason: lock}
+		out = Instance{InstanceId: id, InstanceFlags: adminclient.InstanceFlags(f), LockReason: lock}
 		return tx.InstanceSetFlags(r.Context(), id, f, lock)
 	})
 	if err != nil {

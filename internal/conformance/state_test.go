@@ -2,10 +2,8 @@ package conformance
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -410,25 +408,11 @@ func TestStateAcrossReplicas(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skip(storetest.PostgresEnv + " is not set; this test needs PostgreSQL")
 	}
-	var dsn string
-	a := ecsdtest.Start(t, "postgres", ecsdtest.Options{ManualClock: true, ClockStart: stStart, Configure: func(c *server.Config) { dsn = c.DB }})
-	b, err := server.New(context.Background(), server.Config{
-		DB: dsn, AdminToken: a.AdminToken, Throttle: server.DefaultThrottle, Clock: clock.ModeManual,
+	a := ecsdtest.Start(t, "postgres", ecsdtest.Options{ManualClock: true, ClockStart: stStart})
+	adminB := adminclient.New(a.Replica(t, server.Config{
+		Throttle: server.DefaultThrottle, Clock: clock.ModeManual,
 		DefaultAccessKeyID: a.AccessKeyID, DefaultAccessKeySecret: a.AccessKeySecret,
-	})
-	if err != nil {
-		t.Fatalf("second server on the same schema: %v", err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() {
-		hb.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown B: %v", err)
-		}
-	})
-	adminB := adminclient.New(hb.URL, a.AdminToken)
+	}), a.AdminToken)
 	ctx := t.Context()
 
 	x := lcAccount(t, a, "replicated", "2000.00", "0.00")

@@ -6,9 +6,11 @@ package ecsdtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
@@ -109,6 +111,31 @@ func wrap(k *ecsdtest.Server) *Server {
 func (s *Server) Restart(t *testing.T) *Server {
 	t.Helper()
 	return wrap(s.Kit.Restart(t))
+}
+
+// Replica starts another server on the same PostgreSQL store, as a second
+// replica of s, with cfg (its DB is s's; an empty AdminToken is s's), and
+// returns its endpoint (host:port). It stops when the test ends.
+func (s *Server) Replica(t *testing.T, cfg server.Config) string {
+	t.Helper()
+	cfg.DB = s.Store.DSN()
+	if cfg.AdminToken == "" {
+		cfg.AdminToken = s.AdminToken
+	}
+	b, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("second server on the same store: %v", err)
+	}
+	hb := httptest.NewServer(b.Handler())
+	t.Cleanup(func() {
+		hb.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := b.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown of the replica: %v", err)
+		}
+	})
+	return strings.TrimPrefix(hb.URL, "http://")
 }
 
 // CodeStatus is an error code with the HTTP status it was sent with.
