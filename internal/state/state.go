@@ -112,12 +112,12 @@ func createDefault(ctx context.Context, tx *store.Tx, now time.Time, p account.C
 // SeedStock gives every (zone, type) of the catalog its initial stock,
 // unless the store already has a row for it.
 func SeedStock(ctx context.Context, tx *store.Tx, cat *catalog.Catalog) error {
-	for _, st := range cat.InitialStock() {
-		if err := tx.StockSeed(ctx, st.ZoneId, st.InstanceType, st.Available); err != nil {
-			return err
-		}
+	initial := cat.InitialStock()
+	levels := make([]store.StockLevel, len(initial))
+	for i, st := range initial {
+		levels[i] = store.StockLevel{ZoneID: st.ZoneId, InstanceType: st.InstanceType, Available: st.Available}
 	}
-	return nil
+	return tx.StockSeed(ctx, levels)
 }
 
 // Reset brings the state back to a fresh start, as on first start with an

@@ -259,33 +259,78 @@ func (t *Tx) TableLoad(ctx context.Context, d Dialect, st StateTable, data *Tabl
 		}
 		seen[c], colKinds[i] = true, k
 	}
-	if len(data.Rows) == 0 {
-		return nil
-	}
-	marks := make([]string, len(data.Columns))
-	for i := range marks {
-		marks[i] = "$" + strconv.Itoa(i+1)
-	}
-	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO `+st.Name+` (`+strings.Join(data.Columns, ", ")+`) VALUES (`+strings.Join(marks, ", ")+`)`)
-	if err != nil {
-		return interpretError(err)
-	}
-	defer stmt.Close()
-	args := make([]any, len(data.Columns))
+	// Every value is checked before anything is written.
+	rows := make([][]any, len(data.Rows))
 	for r, row := range data.Rows {
 		if len(row) != len(data.Columns) {
 			return &StateError{Where: fmt.Sprintf("%s.Rows[%d]", where, r), What: fmt.Sprintf("has %d values for %d columns", len(row), len(data.Columns))}
 		}
+		rows[r] = make([]any, len(row))
 		for i, v := range row {
-			if args[i], err = denormalize(v, colKinds[i]); err != nil {
+			var err error
+			if rows[r][i], err = denormalize(v, colKinds[i]); err != nil {
 				return &StateError{Where: fmt.Sprintf("%s.Rows[%d][%d] (%s)", where, r, i, data.Columns[i]), What: err.Error()}
 			}
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return &StateError{Where: fmt.Sprintf("%s.Rows[%d]", where, r), What: "the database refused the row: " + constraintMessage(err)}
+	}
+	// Many rows per statement (a round trip per row made loading a few
+	// thousand rows take seconds on PostgreSQL). A batch the database
+	// refuses is rolled back to its savepoint and tried row by row, to
+	// name the row.
+	per := max(1, loadBatchValues/len(data.Columns))
+	for lo := 0; lo < len(rows); lo += per {
+		batch := rows[lo:min(lo+per, len(rows))]
+		if _, err := t.tx.ExecContext(ctx, `SAVEPOINT state_load`); err != nil {
+			return interpretError(err)
 		}
+		err := t.insertRows(ctx, st.Name, data.Columns, batch)
+		if err == nil {
+			if _, err := t.tx.ExecContext(ctx, `RELEASE SAVEPOINT state_load`); err != nil {
+				return interpretError(err)
+			}
+			continue
+		}
+		if _, rerr := t.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT state_load`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		for r, row := range batch {
+			if rerr := t.insertRows(ctx, st.Name, data.Columns, [][]any{row}); rerr != nil {
+				return &StateError{Where: fmt.Sprintf("%s.Rows[%d]", where, lo+r), What: "the database refused the row: " + constraintMessage(rerr)}
+			}
+		}
+		return &StateError{Where: fmt.Sprintf("%s.Rows[%d:%d]", where, lo, lo+len(batch)), What: "the database refused the rows: " + constraintMessage(err)}
 	}
 	return nil
+}
+
+// loadBatchValues is about how many values one INSERT of a load carries,
+// well under both engines' limits on parameters. Not more: the SQLite
+// driver binds each parameter by looking up its name, so a statement's
+// cost grows with the square of its values (4000 made loads slower than a
+// statement per row).
+const loadBatchValues = 1000
+
+// insertRows inserts rows in one statement.
+func (t *Tx) insertRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO ` + table + ` (` + strings.Join(columns, ", ") + `) VALUES `)
+	args := make([]any, 0, len(rows)*len(columns))
+	for r, row := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for i, v := range row {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, v)
+			b.WriteString("$" + strconv.Itoa(len(args)))
+		}
+		b.WriteByte(')')
+	}
+	_, err := t.tx.ExecContext(ctx, b.String(), args...)
+	return err
 }
 
 // denormalize checks a decoded JSON value against the column's kind and

@@ -3,6 +3,7 @@ package store_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ecsd/ecsd/internal/store"
 	"github.com/ecsd/ecsd/internal/store/storetest"
@@ -42,5 +43,33 @@ func TestEveryTableIsStateOrNot(t *testing.T) {
 			}
 		}
 		t.Logf("tables: %v", names)
+	})
+}
+
+// TestStateDeleteKeepsIdentitiesGoingUp: after the state is emptied, new
+// timers get ids above every old one, so a timer loop that listed an old
+// timer before a reset cannot finish a new timer of the same id.
+func TestStateDeleteKeepsIdentitiesGoingUp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		st := open(t)
+		ctx := t.Context()
+		old := &store.Timer{Kind: "k", Subject: "s", DueAt: time.Unix(100, 0)}
+		if err := st.TimerInsert(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.StateDelete(ctx) }); err != nil {
+			t.Fatal(err)
+		}
+		if won, err := st.TimerFinish(ctx, old.ID); err != nil || won {
+			t.Fatalf("finishing a timer of the emptied state: %v, %v; want nothing done", won, err)
+		}
+		fresh := &store.Timer{Kind: "k", Subject: "s", DueAt: time.Unix(100, 0)}
+		if err := st.TimerInsert(ctx, fresh); err != nil {
+			t.Fatal(err)
+		}
+		if fresh.ID <= old.ID {
+			t.Errorf("timer id %d after the state was emptied, not above the old %d", fresh.ID, old.ID)
+		}
 	})
 }
