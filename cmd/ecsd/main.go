@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -172,23 +174,66 @@ func (c *catalogDumpCmd) Run() error {
 	return err
 }
 
-var cli struct {
+// cli is the command line.
+type cli struct {
 	Serve   serveCmd   `cmd:"" help:"Run the API server."`
 	Migrate migrateCmd `cmd:"" help:"Apply pending schema migrations and list them."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 	Catalog struct {
 		Dump catalogDumpCmd `cmd:"" help:"Print the catalog as one JSON file, to edit and pass to --catalog."`
 	} `cmd:"" help:"Catalog tools."`
+	Admin adminCmd `cmd:"" help:"Call the admin API of a running server (exit codes: 0 ok, 1 the server answered an error, 2 usage, 3 no answer)."`
 }
 
 func main() {
-	kctx := kong.Parse(&cli, kong.Name("ecsd"),
-		kong.Description("A self-hosted, wire-compatible Alibaba Cloud ECS control plane for subscription instances."))
-	if err := kctx.Run(); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitCode carries kong's exit (after --help) out of the parser.
+type exitCode int
+
+// run runs the command line and returns the process's exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			c, ok := p.(exitCode)
+			if !ok {
+				panic(p)
+			}
+			code = int(c)
 		}
-		fmt.Fprintln(os.Stderr, "ecsd:", err)
-		os.Exit(1)
+	}()
+	var c cli
+	k, err := kong.New(&c, kong.Name("ecsd"),
+		kong.Description("A self-hosted, wire-compatible Alibaba Cloud ECS control plane for subscription instances."),
+		kong.Writers(stdout, stderr), kong.Exit(func(code int) { panic(exitCode(code)) }))
+	if err != nil {
+		panic(err)
 	}
+	kctx, err := k.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "ecsd: %v (see ecsd --help)\n", err)
+		return exitUsage
+	}
+	admin := strings.HasPrefix(kctx.Command(), "admin ")
+	if admin {
+		r, cancel, err := c.Admin.run(stdout)
+		if err != nil {
+			fmt.Fprintln(stderr, "ecsd:", err)
+			return exitUsage
+		}
+		defer cancel()
+		kctx.Bind(r)
+	}
+	kctx.BindTo(stdin, (*io.Reader)(nil))
+	err = kctx.Run()
+	switch {
+	case err == nil, errors.Is(err, context.Canceled) && !admin:
+		return exitOK
+	case admin:
+		fmt.Fprintln(stderr, "ecsd:", err)
+		return adminExitCode(err)
+	}
+	fmt.Fprintln(stderr, "ecsd:", err)
+	return 1
 }

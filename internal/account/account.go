@@ -26,6 +26,9 @@ type CreateParams struct {
 	VoucherBalance  money.Amount
 	AccessKeyID     string
 	AccessKeySecret string
+	// AccountID, if set, is the account's id (a reset keeps the default
+	// account's); empty gets a new one.
+	AccountID string
 }
 
 // Created is a new account and its first AccessKey (the only time the secret
@@ -54,7 +57,10 @@ func Create(ctx context.Context, tx *store.Tx, now time.Time, p CreateParams) (*
 	if len(p.AccessKeyID) < 8 || len(p.AccessKeyID) > 64 || len(p.AccessKeySecret) < 8 || len(p.AccessKeySecret) > 128 {
 		return nil, apierr.InvalidParameter.Newf("AccessKeyId must be 8 to 64 characters and AccessKeySecret 8 to 128.")
 	}
-	a := &store.Account{ID: NewAccountID(), Name: p.Name, Currency: DefaultCurrency, CreatedAt: now}
+	if p.AccountID == "" {
+		p.AccountID = NewAccountID()
+	}
+	a := &store.Account{ID: p.AccountID, Name: p.Name, Currency: DefaultCurrency, CreatedAt: now}
 	if err := tx.AccountInsert(ctx, a); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ecsd/ecsd/adminclient"
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/catalog"
@@ -24,6 +25,7 @@ import (
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/state"
 	"github.com/ecsd/ecsd/internal/store"
 )
 
@@ -41,6 +43,8 @@ type API struct {
 	// FaultsInjected is told when a fault is added, so the pipeline starts
 	// looking for faults at once.
 	FaultsInjected func()
+	// State resets, exports and imports the whole state.
+	State *state.Manager
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -58,6 +62,9 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("POST /_ecsd/v1/faults", a.addFault)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
 	mux.HandleFunc("POST /_ecsd/v1/clock", a.moveClock)
+	mux.HandleFunc("POST /_ecsd/v1/reset", a.reset)
+	mux.HandleFunc("GET /_ecsd/v1/snapshot", a.getSnapshot)
+	mux.HandleFunc("PUT /_ecsd/v1/snapshot", a.putSnapshot)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.InvalidActionNotFound.Newf("No admin call %s %s.", r.Method, r.URL.Path))
 	})
@@ -70,35 +77,20 @@ func (a *API) Handler() http.Handler {
 	})
 }
 
+// The wire types are the typed client's, so that the two cannot drift.
+type (
+	Account    = adminclient.Account
+	AccessKey  = adminclient.AccessKey
+	NewAccount = adminclient.NewAccount
+	Stock      = adminclient.Stock
+	Order      = adminclient.Order
+	Fault      = adminclient.Fault
+	Instance   = adminclient.Instance
+)
+
 func (a *API) authorized(r *http.Request) bool {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && a.Token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.Token)) == 1
-}
-
-// Account is the admin view of an account.
-type Account struct {
-	AccountId      string
-	Name           string
-	Balance        string
-	VoucherBalance string
-	Currency       string
-	CreatedAt      string
-	AccessKeys     []AccessKey
-	// Flags that real accounts carry.
-	OverduePayment    bool
-	NoBillingMethod   bool
-	RestrictedTypes   []string
-	VCPUQuota         map[string]int
-	DowngradeQuota    int
-	RefundVCPUQuota   int
-	DiskCapacityQuota map[string]int
-}
-
-// AccessKey is the admin view of a key (never its secret).
-type AccessKey struct {
-	AccessKeyId string
-	UserName    string `json:",omitempty"`
-	Status      string
 }
 
 func (a *API) accountView(ctx context.Context, q store.Q, acc *store.Account) (*Account, error) {
@@ -153,9 +145,7 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{
-		"AccountId": created.Account.ID, "AccessKeyId": created.Key.ID, "AccessKeySecret": created.Key.Secret,
-	})
+	writeJSON(w, http.StatusOK, NewAccount{AccountId: created.Account.ID, AccessKeyId: created.Key.ID, AccessKeySecret: created.Key.Secret})
 }
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
@@ -266,13 +256,6 @@ func (a *API) patchAccount(w http.ResponseWriter, r *http.Request) {
 	a.writeAccount(w, r, acc, err)
 }
 
-// Stock is a zone's stock of one instance type.
-type Stock struct {
-	ZoneId       string
-	InstanceType string
-	Available    *int `json:",omitempty"`
-}
-
 func (a *API) putStock(w http.ResponseWriter, r *http.Request) {
 	var in Stock
 	if err := decode(r, &in); err != nil {
@@ -326,18 +309,6 @@ func (a *API) checkStock(in Stock) error {
 		return apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist.", in.InstanceType)
 	}
 	return nil
-}
-
-// Order is the admin view of an order after payment.
-type Order struct {
-	OrderId       string
-	AccountId     string
-	OrderType     string
-	PaymentStatus string
-	Amount        string
-	VoucherPaid   string
-	CashPaid      string
-	InstanceIds   []string
 }
 
 func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
@@ -592,13 +563,6 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, e.Def.Status, map[string]string{"RequestId": rpc.NewRequestID(), "Code": e.Def.Code, "Message": e.Message})
 }
 
-// Instance is the admin view of an instance's flags from other products.
-type Instance struct {
-	InstanceId string
-	store.InstanceFlags
-	LockReason string
-}
-
 func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		EipAddress                *string
@@ -654,7 +618,7 @@ func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 		default:
 			return apierr.InvalidParameter.Newf("LockReason must be empty or one of financial, security, Recycling, dedicatedhostfinancial, refunded.")
 		}
-		out = Instance{InstanceId: id, InstanceFlags: f, LockReason: lock}
+		out = Instance{InstanceId: id, InstanceFlags: adminclient.InstanceFlags(f), LockReason: lock}
 		return tx.InstanceSetFlags(r.Context(), id, f, lock)
 	})
 	if err != nil {
@@ -662,17 +626,6 @@ func (a *API) patchInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// Fault is an injected failure: the next Count calls of Action (by
-// AccountId, or by anyone) fail with Code (and Status, when the code has
-// several).
-type Fault struct {
-	Action    string
-	Code      string
-	Status    int `json:",omitempty"`
-	Count     int
-	AccountId string `json:",omitempty"`
 }
 
 func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
@@ -706,4 +659,36 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 		a.FaultsInjected()
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+func (a *API) reset(w http.ResponseWriter, r *http.Request) {
+	created, err := a.State.Reset(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NewAccount{AccountId: created.Account.ID, AccessKeyId: created.Key.ID, AccessKeySecret: created.Key.Secret})
+}
+
+func (a *API) getSnapshot(w http.ResponseWriter, r *http.Request) {
+	doc, err := a.State.Export(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func (a *API) putSnapshot(w http.ResponseWriter, r *http.Request) {
+	sum, err := a.State.Import(r.Context(), r.Body)
+	var bad *state.Error
+	if errors.As(err, &bad) {
+		writeError(w, apierr.InvalidSnapshot.Newf("The snapshot cannot be loaded (nothing was changed): at %s: %s.", bad.Where, bad.What))
+		return
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sum)
 }

@@ -126,6 +126,7 @@ var (
 	InvalidResourceTypeNotSupported                             = def(403, "InvalidResourceType.NotSupported", "%s")
 	InvalidSecurityGroupIDNotFound                              = def(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
 	InvalidSignatureMethod                                      = def(400, "InvalidSignatureMethod", "Specified signature method is not valid.")
+	InvalidSnapshot                                             = def(400, "InvalidSnapshot", "%s")                                        // admin API: a snapshot that cannot be loaded; the message says where and what
 	InvalidStatusNotFound                                       = def(404, "InvalidStatus.NotFound", "The specified Status is not found.") // DescribeInstances Status filter
 	InvalidStatusNotStopped                                     = def(400, "InvalidStatus.NotStopped", "Instance status must be stopped.")
 	InvalidSystemDiskCategoryNotMatchInstanceType               = def(400, "InvalidSystemDiskCategory.NotMatchInstanceType", "The system disk category does not match the instance type.")

@@ -47,7 +47,7 @@ type Manual struct {
 // NewManual starts a manual clock at start, unless the store already holds a
 // manual time from an earlier run or another replica, which it keeps.
 func NewManual(ctx context.Context, st Settings, start time.Time) (*Manual, error) {
-	if _, err := st.SettingInsert(ctx, settingName, format(start)); err != nil {
+	if err := Seed(ctx, st, start); err != nil {
 		return nil, err
 	}
 	m := &Manual{st: st}
@@ -55,6 +55,13 @@ func NewManual(ctx context.Context, st Settings, start time.Time) (*Manual, erro
 		return nil, err
 	}
 	return m, nil
+}
+
+// Seed puts the manual clock of a store at t unless the store holds a
+// manual time already (a reset or an import writes it in its transaction).
+func Seed(ctx context.Context, st Settings, t time.Time) error {
+	_, err := st.SettingInsert(ctx, settingName, format(t))
+	return err
 }
 
 // Now returns the manual time.

@@ -3,12 +3,10 @@ package conformance
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
@@ -1350,25 +1348,8 @@ func TestRAMRevocationAcrossServers(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skip(storetest.PostgresEnv + " is not set; this test needs PostgreSQL")
 	}
-	var dsn string
-	a := ecsdtest.Start(t, "postgres", ecsdtest.Options{Configure: func(c *server.Config) { dsn = c.DB }})
-	if dsn == "" {
-		t.Fatal("no DSN")
-	}
-	b, err := server.New(context.Background(), server.Config{DB: dsn, AdminToken: a.AdminToken, Throttle: server.DefaultThrottle})
-	if err != nil {
-		t.Fatalf("second server on the same schema: %v", err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() {
-		hb.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown B: %v", err)
-		}
-	})
-	endpointB := strings.TrimPrefix(hb.URL, "http://")
+	a := ecsdtest.Start(t, "postgres", ecsdtest.Options{})
+	endpointB := a.Replica(t, server.Config{Throttle: server.DefaultThrottle})
 
 	main := ramMainAccount(t, a, "ram-two")
 	onB := func(u *ramActor) *ecs.Client { return ramECSClient(t, endpointB, u.keyID, u.secret) }
@@ -1403,7 +1384,7 @@ func TestRAMRevocationAcrossServers(t *testing.T) {
 	mainB := ramClient(t, endpointB, main.keyID, main.secret)
 	r := ramsdk.CreateAttachPolicyToUserRequest()
 	r.UserName, r.PolicyType, r.PolicyName = "two-grant", "System", "AliyunECSReadOnlyAccess"
-	_, err = mainB.AttachPolicyToUser(r)
+	_, err := mainB.AttachPolicyToUser(r)
 	ramOK(t, "AttachPolicyToUser on B", err)
 	if _, err := u.regions(); err != nil {
 		t.Errorf("DescribeRegions on A after a grant on B: %v", err)

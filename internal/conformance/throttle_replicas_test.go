@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/server"
 	"github.com/ecsd/ecsd/internal/store/storetest"
 )
 
@@ -22,8 +23,11 @@ func TestThrottleAcrossReplicas(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skip(storetest.PostgresEnv + " is not set; replicas share PostgreSQL (CI sets it)")
 	}
-	s := ecsdtest.Start(t, "postgres", ecsdtest.Options{Throttle: &rpc.ThrottleConfig{ActionRate: rate, ActionBurst: burst}})
-	replicas := []*ecsdtest.Server{s, s.Replica(t)}
+	limits := rpc.ThrottleConfig{ActionRate: rate, ActionBurst: burst}
+	s := ecsdtest.Start(t, "postgres", ecsdtest.Options{Throttle: &limits})
+	b := *s
+	b.URL = "http://" + s.Replica(t, server.Config{Throttle: limits})
+	replicas := []*ecsdtest.Server{s, &b}
 	var accepted, throttled, other atomic.Int64
 	params := map[string]string{"Action": "DescribeRegions", "Version": "2014-05-26"}
 	start := time.Now()

@@ -1,17 +1,17 @@
-// Package ecsdtest starts real ecsd servers for tests — the same
-// server.New that `ecsd serve` runs, on a loopback port — on SQLite and on
-// PostgreSQL, and points the official SDKs at them.
+// Package ecsdtest is what ecsd's own tests add to the public test kit
+// (github.com/ecsd/ecsd/ecsdtest), which starts the servers: subtests on
+// both stores, the internals of the server, a record of the error codes
+// sent, and the official SDKs pointed at a server.
 package ecsdtest
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"log"
-	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,6 +25,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	ecs1 "github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
+	"github.com/ecsd/ecsd/ecsdtest"
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/server"
@@ -40,9 +41,12 @@ type Options struct {
 	Configure func(*server.Config)
 }
 
-// Server is a running ecsd and the default account's credentials.
+// Server is a running ecsd (the public kit's, github.com/ecsd/ecsd/ecsdtest)
+// with the internals ecsd's own tests look at.
 type Server struct {
 	*server.Server
+	// Kit is the public test kit's server.
+	Kit *ecsdtest.Server
 	// Endpoint is host:port, what the SDKs take.
 	Endpoint string
 	// URL is http://host:port.
@@ -50,9 +54,6 @@ type Server struct {
 	AccountID       string
 	AccessKeyID     string
 	AccessKeySecret string
-
-	cfg  server.Config
-	stop func() error
 }
 
 // Each runs fn against a fresh server on each store, as subtests "sqlite"
@@ -64,90 +65,43 @@ func Each(t *testing.T, opts Options, fn func(t *testing.T, s *Server)) {
 	})
 }
 
-// Start runs a server for the test. kind is a test name ending in "sqlite"
-// or "postgres", or one of those words.
+// Start runs a server for the test through the public kit. kind is a test
+// name ending in "sqlite" or "postgres", or one of those words.
 func Start(t *testing.T, kind string, opts Options) *Server {
 	t.Helper()
-	cfg := server.Config{
-		ChangeDelay:            0,
-		TransitionDelay:        0,
-		AdminToken:             "test-admin-token",
-		DefaultAccessKeyID:     "LTAItestdefault000000000",
-		DefaultAccessKeySecret: "testdefaultsecret0000000000000",
-		Throttle:               server.DefaultThrottle,
+	kit := []ecsdtest.Option{
+		ecsdtest.WithAdminToken("test-admin-token"),
+		ecsdtest.WithAccessKey("LTAItestdefault000000000", "testdefaultsecret0000000000000"),
+		ecsdtest.WithHandler(Record),
+		ecsdtest.WithRealClock(),
 	}
 	if strings.HasSuffix(kind, "postgres") {
-		cfg.DB = storetest.PostgresDSN(t)
-	} else {
-		cfg.Data = storetest.SQLiteDSN(t)
+		if os.Getenv(storetest.PostgresEnv) == "" {
+			t.Fatal(storetest.PostgresEnv + " is not set")
+		}
+		kit = append(kit, ecsdtest.WithPostgres(os.Getenv(storetest.PostgresEnv)))
 	}
 	if opts.ManualClock {
-		cfg.Clock = clock.ModeManual
-		cfg.ClockStart = opts.ClockStart
+		kit = append(kit, ecsdtest.WithServerConfig(func(c *server.Config) { c.Clock = clock.ModeManual }), ecsdtest.WithClockStart(opts.ClockStart))
 	}
 	if opts.Throttle != nil {
-		cfg.Throttle = *opts.Throttle
+		kit = append(kit, ecsdtest.WithServerConfig(func(c *server.Config) { c.Throttle = *opts.Throttle }))
 	}
 	if opts.Configure != nil {
-		opts.Configure(&cfg)
+		kit = append(kit, ecsdtest.WithServerConfig(opts.Configure))
 	}
-	s := serve(t, cfg)
+	s := wrap(ecsdtest.New(t, kit...))
 	if s.DefaultAccount == nil {
 		t.Fatal("a fresh store did not create the default account")
 	}
-	s.AccountID = s.DefaultAccount.Account.ID
 	return s
 }
 
-// serve runs server.New with cfg on a loopback port, behind the recorder of
-// error codes, and stops it when the test ends (or at Restart).
-func serve(t *testing.T, cfg server.Config) *Server {
-	t.Helper()
-	ctx := context.Background()
-	srv, err := server.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
+func wrap(k *ecsdtest.Server) *Server {
+	return &Server{
+		Server: k.Internals(), Kit: k, Endpoint: k.Endpoint, URL: k.URL,
+		AccountID: k.AccountID, AccessKeyID: k.AccessKeyID, AccessKeySecret: k.AccessKeySecret,
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The same limits as the server's own http.Server; the handler is the
-	// server's whole HTTP surface, wrapped to record the error codes sent.
-	hs := &http.Server{
-		Handler:           Record(srv.Handler()),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(io.Discard, "", 0),
-	}
-	done := make(chan error, 1)
-	go func() {
-		err := hs.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		done <- err
-	}()
-	s := &Server{
-		Server:          srv,
-		Endpoint:        ln.Addr().String(),
-		URL:             "http://" + ln.Addr().String(),
-		AccessKeyID:     cfg.DefaultAccessKeyID,
-		AccessKeySecret: cfg.DefaultAccessKeySecret,
-		cfg:             cfg,
-	}
-	s.stop = sync.OnceValue(func() error {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return errors.Join(hs.Shutdown(sctx), srv.Shutdown(sctx), <-done)
-	})
-	t.Cleanup(func() {
-		if err := s.stop(); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return s
 }
 
 // Restart shuts the server down (in-flight requests finish, River stops,
@@ -156,21 +110,32 @@ func serve(t *testing.T, cfg server.Config) *Server {
 // are the new server's to run. The old *Server must not be used after.
 func (s *Server) Restart(t *testing.T) *Server {
 	t.Helper()
-	if err := s.stop(); err != nil {
-		t.Fatalf("shutdown before restart: %v", err)
-	}
-	n := serve(t, s.cfg)
-	n.AccountID = s.AccountID
-	return n
+	return wrap(s.Kit.Restart(t))
 }
 
-// Replica starts another server on the same store and config, as a second
-// replica of a PostgreSQL deployment; it stops when the test ends.
-func (s *Server) Replica(t *testing.T) *Server {
+// Replica starts another server on the same PostgreSQL store, as a second
+// replica of s, with cfg (its DB is s's; an empty AdminToken is s's), and
+// returns its endpoint (host:port). It stops when the test ends.
+func (s *Server) Replica(t *testing.T, cfg server.Config) string {
 	t.Helper()
-	n := serve(t, s.cfg)
-	n.AccountID = s.AccountID
-	return n
+	cfg.DB = s.Store.DSN()
+	if cfg.AdminToken == "" {
+		cfg.AdminToken = s.AdminToken
+	}
+	b, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("second server on the same store: %v", err)
+	}
+	hb := httptest.NewServer(b.Handler())
+	t.Cleanup(func() {
+		hb.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := b.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown of the replica: %v", err)
+		}
+	})
+	return strings.TrimPrefix(hb.URL, "http://")
 }
 
 // CodeStatus is an error code with the HTTP status it was sent with.

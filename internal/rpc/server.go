@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -159,11 +160,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, err = a.Handle(r.Context(), env, req.Params)
 	}
 	if err != nil {
-		fail(err)
+		fail(s.callerGone(r.Context(), caller, err))
 		return
 	}
 	encodeSuccess(w, f, rt.product.Envelope, a.Name, requestID, body)
 	s.observe(a.Name, "", start)
+}
+
+// callerGone answers a call whose AccessKey went away while it ran (a
+// reset or a loaded snapshot replaced the state, and the handler found no
+// account) as the call would be answered now: InvalidAccessKeyId.NotFound,
+// not an internal error.
+func (s *Server) callerGone(ctx context.Context, c auth.Caller, err error) error {
+	if apierr.As(err).Def != apierr.InternalError {
+		return err
+	}
+	k, kerr := s.Store.AccessKeyGetByID(ctx, c.AccessKeyID)
+	if errors.Is(kerr, store.ErrNotFound) || (kerr == nil && k.AccountID != c.AccountID) {
+		return apierr.InvalidAccessKeyIDNotFound.New()
+	}
+	return err
 }
 
 // route finds the product by Version and the action by name. An ACS3

@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -30,9 +31,9 @@ import (
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/jobs"
-	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/ram"
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/state"
 	"github.com/ecsd/ecsd/internal/store"
 )
 
@@ -83,6 +84,8 @@ type Server struct {
 
 	ECS *ecs.Service
 	RAM *ram.Authorizer
+	// State resets, exports and imports the whole state.
+	State *state.Manager
 
 	cfg     Config
 	runner  *jobs.Runner
@@ -177,6 +180,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.ECS.Jobs = s.runner.Client
+	s.State = &state.Manager{
+		Store: s.Store, Jobs: s.runner.Client, Clock: s.Clock, Catalog: s.Catalog, ClockStart: cfg.ClockStart,
+		DefaultAccessKeyID: cfg.DefaultAccessKeyID, DefaultAccessKeySecret: cfg.DefaultAccessKeySecret,
+		// Faults may come with an imported state: look for them at once.
+		Changed: s.faults.arm,
+	}
 	if err := s.runner.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
@@ -200,14 +209,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // unless the store already has a row for it (stock set through the admin
 // API, or left by placed instances, stays).
 func (s *Server) seedStock(ctx context.Context) error {
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
-		for _, st := range s.Catalog.InitialStock() {
-			if err := tx.StockSeed(ctx, st.ZoneId, st.InstanceType, st.Available); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.Store.InTx(ctx, func(tx *store.Tx) error { return state.SeedStock(ctx, tx, s.Catalog) })
 }
 
 // timerInterval is how often due timers are looked for: work due at T runs
@@ -302,23 +304,15 @@ func (s *Server) bootstrap(ctx context.Context) error {
 			fmt.Fprintf(s.cfg.Out, "ecsd: admin token (kept %s; printed only now):\n  %s\n", where, token)
 		}
 	}
+	now := s.Clock.Now()
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
-		won, err := tx.SettingInsert(ctx, "bootstrap.default_account", s.Clock.Now().Format(time.RFC3339))
-		if err != nil || !won {
-			return err
-		}
-		created, err := account.Create(ctx, tx, s.Clock.Now(), account.CreateParams{
-			Name:            "default",
-			Balance:         money.Amount(1_000_000), // 10000.00
-			AccessKeyID:     s.cfg.DefaultAccessKeyID,
-			AccessKeySecret: s.cfg.DefaultAccessKeySecret,
-		})
-		if err != nil {
+		created, err := state.CreateDefault(ctx, tx, now, s.cfg.DefaultAccessKeyID, s.cfg.DefaultAccessKeySecret)
+		if err != nil || created == nil {
 			return err
 		}
 		s.DefaultAccount = created
-		fmt.Fprintf(s.cfg.Out, "ecsd: created the default account %s with a balance of 10000.00 CNY (printed only now):\n  AccessKeyId:     %s\n  AccessKeySecret: %s\n",
-			created.Account.ID, created.Key.ID, created.Key.Secret)
+		fmt.Fprintf(s.cfg.Out, "ecsd: created the default account %s with a balance of %s CNY (printed only now):\n  AccessKeyId:     %s\n  AccessKeySecret: %s\n",
+			created.Account.ID, state.DefaultBalance, created.Key.ID, created.Key.Secret)
 		return nil
 	})
 }
@@ -366,6 +360,7 @@ func (s *Server) routes() http.Handler {
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
 		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
+		State: s.State,
 	}
 
 	mux := http.NewServeMux()
@@ -397,6 +392,9 @@ func (s *Server) throttler() rpc.Throttler {
 	}
 	return rpc.NewLocalThrottler(s.cfg.Throttle)
 }
+
+// Jobs is the River client of this server's jobs.
+func (s *Server) Jobs() *river.Client[*sql.Tx] { return s.runner.Client }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -1,13 +1,41 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// StockLevel is a zone's stock of one instance type.
+type StockLevel struct {
+	ZoneID       string
+	InstanceType string
+	Available    int
+}
 
 // StockSeed inserts the catalog's initial stock for every (zone, type) that
-// has no row yet; rows already there (and changes made to them) stay.
-func (q Q) StockSeed(ctx context.Context, zoneID, instanceType string, available int) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
-		ON CONFLICT (zone_id, instance_type) DO NOTHING`, zoneID, instanceType, available)
-	return interpretError(err)
+// has no row yet; rows already there (and changes made to them) stay. A few
+// hundred rows go in one statement.
+func (q Q) StockSeed(ctx context.Context, levels []StockLevel) error {
+	const per = 300
+	for lo := 0; lo < len(levels); lo += per {
+		batch := levels[lo:min(lo+per, len(levels))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO stock (zone_id, instance_type, available) VALUES `)
+		args := make([]any, 0, 3*len(batch))
+		for i, l := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, l.ZoneID, l.InstanceType, l.Available)
+		}
+		b.WriteString(` ON CONFLICT (zone_id, instance_type) DO NOTHING`)
+		if _, err := q.db.ExecContext(ctx, b.String(), args...); err != nil {
+			return interpretError(err)
+		}
+	}
+	return nil
 }
 
 // StockGet returns how many instances of a type the zone can still place,

@@ -5,10 +5,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"testing"
 
@@ -67,33 +63,12 @@ func PostgresDSN(t *testing.T) string {
 	if base == "" {
 		t.Fatal(PostgresEnv + " is not set")
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "ecsd_test_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("postgres at %s: %v", PostgresEnv, err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, err := url.Parse(base)
+	dsn, drop, err := store.NewPostgresSchema(context.Background(), base)
 	if err != nil {
 		t.Fatalf("%s: %v", PostgresEnv, err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Cleanup(func() { _ = drop() })
+	return dsn
 }
 
 func open(t *testing.T, dsn string) *store.Store {
