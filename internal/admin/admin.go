@@ -17,6 +17,7 @@ import (
 
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/calllog"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecs"
@@ -39,6 +40,8 @@ type API struct {
 	// FaultsInjected is told when a fault is added, so the pipeline starts
 	// looking for faults at once.
 	FaultsInjected func()
+	// Calls is this replica's call log writer (nil: no call log).
+	Calls *calllog.Recorder
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -56,6 +59,8 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("POST /_ecsd/v1/faults", a.addFault)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
 	mux.HandleFunc("POST /_ecsd/v1/clock", a.moveClock)
+	mux.HandleFunc("GET /_ecsd/v1/calls", a.listCalls)
+	mux.HandleFunc("GET /_ecsd/v1/calls/{CallId}", a.getCall)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.InvalidActionNotFound.Newf("No admin call %s %s.", r.Method, r.URL.Path))
 	})

@@ -26,6 +26,7 @@ import (
 	"github.com/ecsd/ecsd/internal/admin"
 	"github.com/ecsd/ecsd/internal/auth"
 	"github.com/ecsd/ecsd/internal/bss"
+	"github.com/ecsd/ecsd/internal/calllog"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecs"
@@ -63,7 +64,11 @@ type Config struct {
 	Throttle               rpc.ThrottleConfig
 	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
 	RAMMode string
-	Log     *slog.Logger
+	// CallLogMax and CallLogTTL bound the call log by count and age (0: the
+	// calllog defaults); a negative CallLogMax turns the call log off.
+	CallLogMax int
+	CallLogTTL time.Duration
+	Log        *slog.Logger
 	// Out receives what is printed once on first start (the default
 	// account's AccessKey, the generated admin token). Never the log.
 	Out io.Writer
@@ -91,6 +96,8 @@ type Server struct {
 	stop    context.CancelFunc // stops the timer loop
 	stopped chan struct{}
 	faults  faultSwitch
+	// Calls writes the call log (nil when it is off).
+	Calls *calllog.Recorder
 }
 
 // faultSwitch tells the pipeline whether to look for injected faults: on
@@ -181,6 +188,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
 	s.startTimers()
+	if cfg.CallLogMax >= 0 {
+		s.Calls = calllog.New(s.Store, calllog.Config{MaxCalls: cfg.CallLogMax, TTL: cfg.CallLogTTL, Log: cfg.Log})
+	}
 	s.handler = s.routes()
 	// The http.Server exists before Serve, so that a Shutdown that comes
 	// first (a signal at start-up) makes a later Serve return at once, and
@@ -339,6 +349,11 @@ func (s *Server) routes() http.Handler {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 	}, []string{"action"})
 	reg.MustRegister(requests, latency, prometheus.NewGoCollector())
+	if s.Calls != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "ecsd_call_log_dropped_total", Help: "Calls left out of the call log because its buffer was full.",
+		}, func() float64 { return float64(s.Calls.Dropped()) }))
+	}
 
 	rpcServer := &rpc.Server{
 		Auth:     &auth.Authenticator{Store: s.Store, WallNow: time.Now},
@@ -351,6 +366,9 @@ func (s *Server) routes() http.Handler {
 			requests.WithLabelValues(action, code).Inc()
 			latency.WithLabelValues(action).Observe(d.Seconds())
 		},
+	}
+	if s.Calls != nil {
+		rpcServer.Calls = s.Calls
 	}
 	mode := s.cfg.RAMMode
 	if mode == "" {
@@ -366,6 +384,7 @@ func (s *Server) routes() http.Handler {
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
 		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
+		Calls: s.Calls,
 	}
 
 	mux := http.NewServeMux()
@@ -409,6 +428,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-s.stopped
 		s.stop = nil
 	}
+	// After the HTTP server: every answered call is in the buffer, and
+	// Close writes them all before the store closes.
+	if s.Calls != nil {
+		s.Calls.Close()
+	}
 	if s.runner != nil {
 		errs = append(errs, s.runner.Stop(ctx))
 		s.runner = nil
@@ -421,6 +445,9 @@ func (s *Server) close() {
 	if s.stop != nil {
 		s.stop()
 		<-s.stopped
+	}
+	if s.Calls != nil {
+		s.Calls.Close()
 	}
 	if s.runner != nil {
 		s.runner.Close()
