@@ -29,6 +29,7 @@ import (
 	"github.com/ecsd/ecsd/internal/calllog"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/console"
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/jobs"
 	"github.com/ecsd/ecsd/internal/money"
@@ -378,9 +379,12 @@ func (s *Server) routes() http.Handler {
 	rpcServer.Authorize = s.RAM.Authorize
 	rpcServer.Permit = s.RAM.Permit
 	rpcServer.ArmFaults(s.faults.armed)
-	rpcServer.Register(ecs.NewProduct(s.ECS))
-	rpcServer.Register(ram.NewProduct())
-	rpcServer.Register(bss.NewProduct(s.ECS))
+	products := []*rpc.Product{ecs.NewProduct(s.ECS), ram.NewProduct(), bss.NewProduct(s.ECS)}
+	var actions []string
+	for _, p := range products {
+		rpcServer.Register(p)
+		actions = append(actions, p.ActionNames()...)
+	}
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
 		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
@@ -390,6 +394,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/{$}", rpcServer)
 	mux.Handle("/_ecsd/v1/", adminAPI.Handler())
+	mux.Handle(console.Prefix, console.New(adminAPI, actions, s.cfg.Log).Handler())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
