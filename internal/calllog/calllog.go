@@ -241,7 +241,7 @@ func Encode(c *rpc.Call) *store.Call {
 		if row.AccessKeyID == "" {
 			row.AccessKeyID = firstOf(req.Params["AccessKeyId"], acs3KeyID(req.Header.Get("Authorization")))
 		}
-		if b, err := json.Marshal(redactParams(req.Params)); err == nil {
+		if b, err := marshal(redactParams(req.Params)); err == nil {
 			row.Params = string(b)
 		}
 		for k, v := range req.Params {
@@ -266,6 +266,18 @@ func Encode(c *rpc.Call) *store.Call {
 		row.InstanceIDs = append(row.InstanceIDs, id)
 	}
 	return row
+}
+
+// marshal is json.Marshal without escaping <, > and &: the log shows XML
+// answers and parameters as they were.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 func firstOf(a, b string) string {
@@ -331,7 +343,7 @@ func answerJSON(body []byte, isXML bool) string {
 	body = bytes.TrimSpace(body)
 	var out []byte
 	if isXML {
-		out, _ = json.Marshal(string(redactXML(body)))
+		out, _ = marshal(string(redactXML(body)))
 	} else {
 		out = redactJSON(body)
 	}
