@@ -327,7 +327,9 @@ func answerInstanceIDs(ids map[string]bool, raw []byte, isXML bool) {
 		}
 		return
 	}
-	var ans struct{ InstanceIdSets struct{ InstanceIdSet []string } }
+	var ans struct {
+		InstanceIdSets struct{ InstanceIdSet []string }
+	}
 	if json.Unmarshal(raw, &ans) == nil {
 		for _, id := range ans.InstanceIdSets.InstanceIdSet {
 			addInstanceIDs(ids, id)
