@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http"
 
+	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/calllog"
 )
 
@@ -14,13 +15,11 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if a.Calls != nil {
-		if err := a.Calls.Flush(r.Context()); err != nil {
-			writeError(w, err)
-			return
-		}
+	if a.Calls == nil {
+		writeJSON(w, http.StatusOK, &calllog.Page{Calls: []calllog.Entry{}, MaxResults: f.Limit})
+		return
 	}
-	page, err := calllog.List(r.Context(), a.Store.Q, f)
+	page, err := a.Calls.List(r.Context(), f)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -29,13 +28,11 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
-	if a.Calls != nil {
-		if err := a.Calls.Flush(r.Context()); err != nil {
-			writeError(w, err)
-			return
-		}
+	if a.Calls == nil {
+		writeError(w, apierr.InvalidCallIDNotFound.New())
+		return
 	}
-	e, err := calllog.Get(r.Context(), a.Store.Q, r.PathValue("CallId"))
+	e, err := a.Calls.Get(r.Context(), r.PathValue("CallId"))
 	if err != nil {
 		writeError(w, err)
 		return

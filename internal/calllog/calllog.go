@@ -104,6 +104,25 @@ func (r *Recorder) Record(c *rpc.Call) {
 	}
 }
 
+// Store is where the calls are written.
+func (r *Recorder) Store() *store.Store { return r.store }
+
+// List writes this replica's buffer, then returns a page of calls.
+func (r *Recorder) List(ctx context.Context, f store.CallFilter) (*Page, error) {
+	if err := r.Flush(ctx); err != nil {
+		return nil, err
+	}
+	return List(ctx, r.store.Q, f)
+}
+
+// Get writes this replica's buffer, then returns one call.
+func (r *Recorder) Get(ctx context.Context, callID string) (*Entry, error) {
+	if err := r.Flush(ctx); err != nil {
+		return nil, err
+	}
+	return Get(ctx, r.store.Q, callID)
+}
+
 // Dropped is the number of calls dropped because the buffer was full.
 func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
 

@@ -395,13 +395,10 @@ func (c *Console) calls(w http.ResponseWriter, r *http.Request) *page {
 		c.failErr(w, r, err)
 		return nil
 	}
+	pg := &calllog.Page{Calls: []calllog.Entry{}}
 	if c.Admin.Calls != nil {
-		if err := c.Admin.Calls.Flush(r.Context()); err != nil {
-			c.failErr(w, r, err)
-			return nil
-		}
+		pg, err = c.Admin.Calls.List(r.Context(), f)
 	}
-	pg, err := calllog.List(r.Context(), c.Admin.Store.Q, f)
 	if err != nil {
 		c.failErr(w, r, err)
 		return nil
@@ -419,10 +416,11 @@ func (c *Console) calls(w http.ResponseWriter, r *http.Request) *page {
 }
 
 func (c *Console) call(w http.ResponseWriter, r *http.Request) *page {
-	if c.Admin.Calls != nil {
-		_ = c.Admin.Calls.Flush(r.Context())
+	if c.Admin.Calls == nil {
+		c.failErr(w, r, apierr.InvalidCallIDNotFound.New())
+		return nil
 	}
-	e, err := calllog.Get(r.Context(), c.Admin.Store.Q, r.PathValue("CallId"))
+	e, err := c.Admin.Calls.Get(r.Context(), r.PathValue("CallId"))
 	if err != nil {
 		c.failErr(w, r, err)
 		return nil

@@ -98,7 +98,8 @@ type Server struct {
 	stopped chan struct{}
 	faults  faultSwitch
 	// Calls writes the call log (nil when it is off).
-	Calls *calllog.Recorder
+	Calls     *calllog.Recorder
+	callStore *store.Store // the call log's own SQLite file; nil on PostgreSQL
 }
 
 // faultSwitch tells the pipeline whether to look for injected faults: on
@@ -189,8 +190,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
 	s.startTimers()
-	if cfg.CallLogMax >= 0 {
-		s.Calls = calllog.New(s.Store, calllog.Config{MaxCalls: cfg.CallLogMax, TTL: cfg.CallLogTTL, Log: cfg.Log})
+	if err := s.startCallLog(ctx); err != nil {
+		return nil, err
 	}
 	s.handler = s.routes()
 	// The http.Server exists before Serve, so that a Shutdown that comes
@@ -205,6 +206,30 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	ok = true
 	return s, nil
+}
+
+// startCallLog starts the call log's writer. On PostgreSQL the log is a
+// table of the shared database. On SQLite it is a database file of its own
+// (calls/ in the data directory): the state's file has one writer, and the
+// log's inserts and checkpoints would otherwise take turns with requests.
+func (s *Server) startCallLog(ctx context.Context) error {
+	if s.cfg.CallLogMax < 0 {
+		return nil
+	}
+	st := s.Store
+	if st.Dialect() == store.SQLite {
+		var err error
+		if st, err = store.Open(ctx, filepath.Join(s.cfg.Data, "calls"), store.Options{MaxConns: 2}); err != nil {
+			return fmt.Errorf("call log: %w", err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return fmt.Errorf("call log: %w", err)
+		}
+		s.callStore = st
+	}
+	s.Calls = calllog.New(st, calllog.Config{MaxCalls: s.cfg.CallLogMax, TTL: s.cfg.CallLogTTL, Log: s.cfg.Log})
+	return nil
 }
 
 // seedStock gives every (zone, type) of the catalog its initial stock,
@@ -350,10 +375,10 @@ func (s *Server) routes() http.Handler {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 	}, []string{"action"})
 	reg.MustRegister(requests, latency, prometheus.NewGoCollector())
-	if s.Calls != nil {
+	if rec := s.Calls; rec != nil {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "ecsd_call_log_dropped_total", Help: "Calls left out of the call log because its buffer was full.",
-		}, func() float64 { return float64(s.Calls.Dropped()) }))
+		}, func() float64 { return float64(rec.Dropped()) }))
 	}
 
 	rpcServer := &rpc.Server{
@@ -437,6 +462,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Close writes them all before the store closes.
 	if s.Calls != nil {
 		s.Calls.Close()
+		s.Calls = nil
+	}
+	if s.callStore != nil {
+		errs = append(errs, s.callStore.Close())
+		s.callStore = nil
 	}
 	if s.runner != nil {
 		errs = append(errs, s.runner.Stop(ctx))
@@ -453,6 +483,9 @@ func (s *Server) close() {
 	}
 	if s.Calls != nil {
 		s.Calls.Close()
+	}
+	if s.callStore != nil {
+		s.callStore.Close()
 	}
 	if s.runner != nil {
 		s.runner.Close()
