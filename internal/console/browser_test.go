@@ -109,11 +109,20 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Fatalf("waited 20s for %s; page: %s", what, html)
 }
 
+// text reads an element's text, again if the page reloaded itself under
+// the read (pages with something in flight refresh every second).
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	var s string
-	run(t, ctx, chromedp.Text(sel, &s, chromedp.ByQuery))
-	return s
+	var err error
+	for range 20 {
+		var s string
+		if err = chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)); err == nil {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("text of %s: %v", sel, err)
+	return ""
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -123,7 +132,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	var png []byte
-	run(t, ctx, chromedp.CaptureScreenshot(&png))
+	var err error
+	for range 20 {
+		if err = chromedp.Run(ctx, chromedp.WaitVisible("main h1", chromedp.ByQuery), chromedp.CaptureScreenshot(&png)); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -143,11 +161,11 @@ func TestConsoleInBrowser(t *testing.T) {
 
 		// Signed out, the console asks for the token; a wrong one is refused.
 		run(t, ctx, chromedp.Navigate(base), chromedp.WaitVisible("#token", chromedp.ByID))
-		run(t, ctx, chromedp.SendKeys("#token", "not-the-token", chromedp.ByID), chromedp.Click("#signin", chromedp.ByID),
-			chromedp.WaitVisible("#error", chromedp.ByID))
-		if got := text(t, ctx, "#error"); !strings.Contains(got, "not the admin token") {
-			t.Fatalf("wrong token: %q", got)
+		if got := text(t, ctx, "#error"); !strings.Contains(got, "Sign in with the admin token") {
+			t.Fatalf("signed out: %q", got)
 		}
+		run(t, ctx, chromedp.SendKeys("#token", "not-the-token", chromedp.ByID), chromedp.Click("#signin", chromedp.ByID))
+		waitFor(t, ctx, "the wrong token refused", `(() => { const e = document.querySelector("#error"); return e !== null && e.textContent.includes("not the admin token") })()`)
 		run(t, ctx, chromedp.SendKeys("#token", s.AdminToken, chromedp.ByID), chromedp.Click("#signin", chromedp.ByID),
 			chromedp.WaitVisible("header nav", chromedp.ByQuery))
 
@@ -186,6 +204,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		if got := text(t, ctx, row+" .change"); !strings.Contains(got, "ecs.g6.xlarge") || !strings.Contains(got, "Unpaid") {
 			t.Fatalf("change in flight: %q", got)
 		}
+		// A second purchase, in flight too.
+		req2 := &ecs2.RunInstancesRequest{}
+		req2.SetRegionId("cn-hangzhou").SetZoneId("cn-hangzhou-i").SetImageId(image).SetInstanceType("ecs.g6.xlarge").
+			SetInstanceChargeType("PostPaid").SetInstanceName("db-1")
+		resp2, err := v2.RunInstances(req2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx, chromedp.Navigate(base), chromedp.WaitVisible("#inst-"+dara.StringValue(resp2.Body.InstanceIdSets.InstanceIdSet[0]), chromedp.ByQuery))
 		screenshot(t, ctx, "console-instances.png")
 		run(t, ctx, chromedp.Navigate(base+"orders?Status=Unpaid"), chromedp.WaitVisible("#order-"+order, chromedp.ByQuery))
 		run(t, ctx, chromedp.Click("#order-"+order+" button.pay", chromedp.ByQuery), chromedp.WaitVisible("#message", chromedp.ByID))
@@ -212,7 +239,7 @@ func TestConsoleInBrowser(t *testing.T) {
 				t.Fatalf("calls of %s lack %s: %q", id, want, calls)
 			}
 		}
-		run(t, ctx, chromedp.Navigate(base+"calls?Action=RunInstances"), chromedp.WaitVisible("#calls a", chromedp.ByQuery),
+		run(t, ctx, chromedp.Navigate(base+"calls?Action=RunInstances&InstanceId="+id), chromedp.WaitVisible("#calls a", chromedp.ByQuery),
 			chromedp.Click("#calls a", chromedp.ByQuery), chromedp.WaitVisible("#params", chromedp.ByID))
 		params, answer := text(t, ctx, "#params"), text(t, ctx, "#answer")
 		if !strings.Contains(params, `"InstanceType": "ecs.g6.large"`) || !strings.Contains(params, `"Password": "***"`) ||
