@@ -34,6 +34,9 @@ const (
 	pruneBatch = 5000
 	// maxAnswerBytes bounds the answer kept per call.
 	maxAnswerBytes = 16 << 10
+	// maxBufferedBytes bounds the memory the buffer holds (answers and
+	// request bodies waiting to be written), whatever their number.
+	maxBufferedBytes = 64 << 20
 )
 
 // Config tunes a Recorder; zero fields take the defaults.
@@ -60,6 +63,7 @@ type Recorder struct {
 	dropped  atomic.Uint64
 	written  atomic.Uint64
 	failures atomic.Uint64
+	buffered atomic.Int64 // bytes held by calls not yet written
 }
 
 // New starts the writer. Close stops it after writing what is buffered.
@@ -97,11 +101,27 @@ func New(st *store.Store, cfg Config) *Recorder {
 // store cannot keep up) the call is dropped and counted, rather than
 // slowing the request.
 func (r *Recorder) Record(c *rpc.Call) {
+	n := size(c)
+	if r.buffered.Add(n) > maxBufferedBytes {
+		r.buffered.Add(-n)
+		r.dropped.Add(1)
+		return
+	}
 	select {
 	case r.in <- c:
 	default:
+		r.buffered.Add(-n)
 		r.dropped.Add(1)
 	}
+}
+
+// size is about the memory a buffered call holds beyond its fixed part.
+func size(c *rpc.Call) int64 {
+	n := len(c.Answer)
+	if c.Request != nil {
+		n += len(c.Request.Body)
+	}
+	return int64(n)
 }
 
 // Store is where the calls are written.
@@ -229,6 +249,7 @@ func (r *Recorder) write(batch []*rpc.Call) error {
 	rows := make([]*store.Call, len(batch))
 	for i, c := range batch {
 		rows[i] = Encode(c)
+		r.buffered.Add(-size(c))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
