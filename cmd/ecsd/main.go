@@ -54,6 +54,8 @@ type serveCmd struct {
 	ThrottleAction    float64       `default:"1000" env:"ECSD_THROTTLE_ACTION_RATE" help:"Calls per second one account may make of one action (0: no limit); over it: Throttling."`
 	ThrottleUser      float64       `default:"5000" env:"ECSD_THROTTLE_USER_RATE" help:"Calls per second one account may make in all (0: no limit); over it: Throttling.User."`
 	RAMMode           string        `default:"enforce" enum:"enforce,log" env:"ECSD_RAM_MODE" help:"RAM authorization: enforce, or log denials and let the call through."`
+	CallLogMax        int           `default:"100000" env:"ECSD_CALL_LOG_MAX" help:"Calls the call log keeps, newest first (0: no call log)."`
+	CallLogTTL        time.Duration `default:"168h" env:"ECSD_CALL_LOG_TTL" help:"How long the call log keeps a call."`
 	LogLevel          string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
 }
 
@@ -76,6 +78,13 @@ func (c *serveCmd) Run() error {
 		},
 		RAMMode: c.RAMMode,
 		Log:     log, Out: os.Stdout,
+		CallLogMax: c.CallLogMax, CallLogTTL: c.CallLogTTL,
+	}
+	if c.CallLogMax == 0 {
+		cfg.CallLogMax = -1 // off
+	}
+	if c.CallLogMax < 0 || c.CallLogTTL <= 0 {
+		return errors.New("--call-log-max must be 0 or more and --call-log-ttl more than 0")
 	}
 	if c.DB != "" {
 		cfg.DB = c.DB

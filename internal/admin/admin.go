@@ -20,6 +20,7 @@ import (
 	"github.com/ecsd/ecsd/adminclient"
 	"github.com/ecsd/ecsd/internal/account"
 	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/calllog"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
 	"github.com/ecsd/ecsd/internal/ecs"
@@ -45,6 +46,8 @@ type API struct {
 	FaultsInjected func()
 	// State resets, exports and imports the whole state.
 	State *state.Manager
+	// Calls is this replica's call log writer (nil: no call log).
+	Calls *calllog.Recorder
 }
 
 // Handler returns the routes, every one behind the token check.
@@ -58,6 +61,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("PUT /_ecsd/v1/stock", a.putStock)
 	mux.HandleFunc("GET /_ecsd/v1/stock", a.getStock)
 	mux.HandleFunc("POST /_ecsd/v1/orders/{OrderId}/pay", a.payOrder)
+	mux.HandleFunc("POST /_ecsd/v1/orders/{OrderId}/cancel", a.cancelOrder)
 	mux.HandleFunc("PATCH /_ecsd/v1/instances/{InstanceId}", a.patchInstance)
 	mux.HandleFunc("POST /_ecsd/v1/faults", a.addFault)
 	mux.HandleFunc("GET /_ecsd/v1/clock", a.getClock)
@@ -65,6 +69,8 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("POST /_ecsd/v1/reset", a.reset)
 	mux.HandleFunc("GET /_ecsd/v1/snapshot", a.getSnapshot)
 	mux.HandleFunc("PUT /_ecsd/v1/snapshot", a.putSnapshot)
+	mux.HandleFunc("GET /_ecsd/v1/calls", a.listCalls)
+	mux.HandleFunc("GET /_ecsd/v1/calls/{CallId}", a.getCall)
 	mux.HandleFunc("/_ecsd/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apierr.InvalidActionNotFound.Newf("No admin call %s %s.", r.Method, r.URL.Path))
 	})
@@ -262,19 +268,22 @@ func (a *API) putStock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := a.checkStock(in); err != nil {
-		writeError(w, err)
-		return
-	}
-	if in.Available == nil || *in.Available < 0 {
-		writeError(w, apierr.InvalidParameter.Newf("Available must be a number of instances, 0 or more."))
-		return
-	}
-	if err := a.Store.StockSet(r.Context(), in.ZoneId, in.InstanceType, *in.Available); err != nil {
+	if err := a.SetStock(r.Context(), in); err != nil {
 		writeError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// SetStock sets a zone's stock of a type.
+func (a *API) SetStock(ctx context.Context, in Stock) error {
+	if err := a.checkStock(in); err != nil {
+		return err
+	}
+	if in.Available == nil || *in.Available < 0 {
+		return apierr.InvalidParameter.Newf("Available must be a number of instances, 0 or more.")
+	}
+	return a.Store.StockSet(ctx, in.ZoneId, in.InstanceType, *in.Available)
 }
 
 func (a *API) getStock(w http.ResponseWriter, r *http.Request) {
@@ -317,12 +326,21 @@ func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var o *store.Order
-	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		var err error
-		o, err = a.ECS.PayOrder(r.Context(), tx, a.Clock.Now(), id)
-		return err
-	})
+	o, err := a.PayOrder(r.Context(), id)
+	a.writeOrder(w, o, err)
+}
+
+func (a *API) cancelOrder(w http.ResponseWriter, r *http.Request) {
+	id, err := pathValue(r, "OrderId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	o, err := a.CancelOrder(r.Context(), id)
+	a.writeOrder(w, o, err)
+}
+
+func (a *API) writeOrder(w http.ResponseWriter, o *store.Order, err error) {
 	if err != nil {
 		writeError(w, err)
 		return
@@ -332,6 +350,39 @@ func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
 		Amount: money.Amount(o.Amount).String(), VoucherPaid: money.Amount(o.VoucherPaid).String(),
 		CashPaid: money.Amount(o.CashPaid).String(), InstanceIds: o.InstanceIDs,
 	})
+}
+
+// PayOrder pays an Unpaid order of any account from its balance, in one
+// transaction.
+func (a *API) PayOrder(ctx context.Context, orderID string) (*store.Order, error) {
+	var o *store.Order
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		o, err = a.ECS.PayOrder(ctx, tx, a.Clock.Now(), orderID)
+		return err
+	})
+	return o, err
+}
+
+// CancelOrder cancels an Unpaid order of any account, as BSS CancelOrder
+// does for its owner.
+func (a *API) CancelOrder(ctx context.Context, orderID string) (*store.Order, error) {
+	var o *store.Order
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.OrderGetByID(ctx, orderID)
+		if errors.Is(err, store.ErrNotFound) {
+			return apierr.InvalidOrderIDNotFound.New()
+		}
+		if err != nil {
+			return err
+		}
+		if err := a.ECS.CancelOrder(ctx, tx, cur.AccountID, orderID); err != nil {
+			return err
+		}
+		o, err = tx.OrderGetByID(ctx, orderID)
+		return err
+	})
+	return o, err
 }
 
 func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
@@ -345,24 +396,29 @@ func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if in.Amount == "" {
-		writeError(w, apierr.MissingParameter.New("Amount"))
-		return
+	acc, err := a.AdjustBalance(r.Context(), id, in.Amount, in.Kind)
+	a.writeAccount(w, r, acc, err)
+}
+
+// AdjustBalance moves an account's cash (kind "" or "cash") or voucher
+// balance by amount, such as "100.00" or "-5.00", with a ledger entry.
+func (a *API) AdjustBalance(ctx context.Context, accountID, amountText, kind string) (*store.Account, error) {
+	if amountText == "" {
+		return nil, apierr.MissingParameter.New("Amount")
 	}
-	amt, err := amount("Amount", in.Amount)
+	amt, err := amount("Amount", amountText)
 	if err != nil {
-		writeError(w, err)
-		return
+		return nil, err
 	}
-	if in.Kind == "" {
-		in.Kind = store.LedgerCash
+	if kind == "" {
+		kind = store.LedgerCash
 	}
 	var acc *store.Account
-	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		acc, err = account.Adjust(r.Context(), tx, a.Clock.Now(), id, in.Kind, amt)
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		acc, err = account.Adjust(ctx, tx, a.Clock.Now(), accountID, kind, amt)
 		return err
 	})
-	a.writeAccount(w, r, acc, err)
+	return acc, err
 }
 
 func (a *API) patchAccessKey(w http.ResponseWriter, r *http.Request) {
@@ -393,61 +449,69 @@ func (a *API) patchAccessKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getClock(w http.ResponseWriter, r *http.Request) {
-	mode := clock.ModeReal
-	if _, ok := a.Clock.(*clock.Manual); ok {
-		mode = clock.ModeManual
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"Now": a.Clock.Now().Format(time.RFC3339Nano), "Mode": mode})
+	writeJSON(w, http.StatusOK, map[string]string{"Now": a.Clock.Now().Format(time.RFC3339Nano), "Mode": a.ClockMode()})
 }
 
 func (a *API) moveClock(w http.ResponseWriter, r *http.Request) {
-	m, ok := a.Clock.(*clock.Manual)
-	if !ok {
-		writeError(w, apierr.InvalidClockMode.New())
-		return
-	}
 	var in struct{ Advance, Set string }
 	if err := decode(r, &in); err != nil {
 		writeError(w, err)
 		return
 	}
+	now, err := a.MoveClock(r.Context(), in.Advance, in.Set)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"Now": now.Format(time.RFC3339Nano)})
+}
+
+// ClockMode is clock.ModeManual or clock.ModeReal.
+func (a *API) ClockMode() string {
+	if _, ok := a.Clock.(*clock.Manual); ok {
+		return clock.ModeManual
+	}
+	return clock.ModeReal
+}
+
+// MoveClock advances the manual clock by a Go duration ("90m") or sets it
+// to an RFC 3339 time (one of the two), then runs the work due by the new
+// time before it returns.
+func (a *API) MoveClock(ctx context.Context, advance, set string) (time.Time, error) {
+	m, ok := a.Clock.(*clock.Manual)
+	if !ok {
+		return time.Time{}, apierr.InvalidClockMode.New()
+	}
 	var now time.Time
 	switch {
-	case in.Advance != "" && in.Set != "":
-		writeError(w, apierr.InvalidParameter.Newf("Give Advance or Set, not both."))
-		return
-	case in.Advance != "":
-		d, err := time.ParseDuration(in.Advance)
+	case advance != "" && set != "":
+		return now, apierr.InvalidParameter.Newf("Give Advance or Set, not both.")
+	case advance != "":
+		d, err := time.ParseDuration(advance)
 		if err != nil || d < 0 {
-			writeError(w, apierr.InvalidParameter.Newf("Advance must be a non-negative Go duration such as \"90m\" or \"720h\"."))
-			return
+			return now, apierr.InvalidParameter.Newf("Advance must be a non-negative Go duration such as \"90m\" or \"720h\".")
 		}
-		if now, err = m.Advance(r.Context(), d); err != nil {
-			writeError(w, err)
-			return
+		if now, err = m.Advance(ctx, d); err != nil {
+			return now, err
 		}
-	case in.Set != "":
-		t, err := time.Parse(time.RFC3339, in.Set)
+	case set != "":
+		t, err := time.Parse(time.RFC3339, set)
 		if err != nil {
-			writeError(w, apierr.InvalidParameter.Newf("Set must be an RFC 3339 time such as \"2026-01-01T00:00:00Z\"."))
-			return
+			return now, apierr.InvalidParameter.Newf("Set must be an RFC 3339 time such as \"2026-01-01T00:00:00Z\".")
 		}
-		if err := m.Set(r.Context(), t); err != nil {
-			writeError(w, err)
-			return
+		if err := m.Set(ctx, t); err != nil {
+			return now, err
 		}
 		now = t.UTC()
 	default:
-		writeError(w, apierr.MissingParameter.New("Advance or Set"))
-		return
+		return now, apierr.MissingParameter.New("Advance or Set")
 	}
 	if a.AfterClockMove != nil {
-		if err := a.AfterClockMove(r.Context()); err != nil {
-			writeError(w, err)
-			return
+		if err := a.AfterClockMove(ctx); err != nil {
+			return now, err
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"Now": now.Format(time.RFC3339Nano)})
+	return now, nil
 }
 
 func amount(field, s string) (money.Amount, error) {
@@ -634,31 +698,37 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	out, err := a.AddFault(r.Context(), in)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// AddFault arms a fault: the next Count calls of Action fail with Code.
+func (a *API) AddFault(ctx context.Context, in Fault) (Fault, error) {
 	if in.Count == 0 {
 		in.Count = 1
 	}
 	d, ok := apierr.Lookup(in.Code, in.Status)
 	switch {
 	case in.Action == "":
-		writeError(w, apierr.MissingParameter.New("Action"))
-		return
+		return in, apierr.MissingParameter.New("Action")
 	case !ok:
-		writeError(w, apierr.InvalidParameter.Newf("Code %q (status %d) is not in the error catalog.", in.Code, in.Status))
-		return
+		return in, apierr.InvalidParameter.Newf("Code %q (status %d) is not in the error catalog.", in.Code, in.Status)
 	case in.Count < 1 || in.Count > 10000:
-		writeError(w, apierr.InvalidParameter.Newf("Count must be 1 to 10000."))
-		return
+		return in, apierr.InvalidParameter.Newf("Count must be 1 to 10000.")
 	}
 	in.Status = d.Status
-	err := a.Store.FaultInsert(r.Context(), &store.Fault{Action: in.Action, AccountID: in.AccountId, Code: d.Code, Status: d.Status, Remaining: in.Count, CreatedAt: a.Clock.Now()})
+	err := a.Store.FaultInsert(ctx, &store.Fault{Action: in.Action, AccountID: in.AccountId, Code: d.Code, Status: d.Status, Remaining: in.Count, CreatedAt: a.Clock.Now()})
 	if err != nil {
-		writeError(w, err)
-		return
+		return in, err
 	}
 	if a.FaultsInjected != nil {
 		a.FaultsInjected()
 	}
-	writeJSON(w, http.StatusOK, in)
+	return in, nil
 }
 
 func (a *API) reset(w http.ResponseWriter, r *http.Request) {

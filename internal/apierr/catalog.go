@@ -51,6 +51,7 @@ var (
 	InvalidAmount                                               = def(400, "InvalidAmount", "The specified Amount is not valid.") // DescribePrice Amount outside 1-1000
 	InvalidAutoRenewPeriodValueNotSupported                     = def(400, "InvalidAutoRenewPeriod.ValueNotSupported", "The specified AutoRenewPeriod is not valid.")
 	InvalidBillingMethodValueNotSupported                       = def(400, "InvalidBillingMethod.ValueNotSupported", "The operation is not permitted due to an invalid billing method of the instance.")
+	InvalidCallIDNotFound                                       = def(404, "InvalidCallId.NotFound", "The specified CallId is not in the call log.")              // admin API; pruned calls too
 	InvalidClientTokenValueNotSupported                         = def(400, "InvalidClientToken.ValueNotSupported", "The ClientToken provided is invalid.")        // longer than 64 characters or not ASCII
 	InvalidClockMode                                            = def(409, "InvalidClockMode", "The clock can only be moved when ecsd runs with --clock manual.") // admin API
 	InvalidDataDiskCategoryValueNotSupported                    = def(403, "InvalidDataDiskCategory.ValueNotSupported", "The specified Category of Data Disk is not valid.")

@@ -46,8 +46,9 @@ type bssEnvelope struct {
 	Data      any
 }
 
-// encodeSuccess writes a 200 with body in the product's envelope.
-func encodeSuccess(w http.ResponseWriter, f format, env Envelope, action, requestID string, body any) {
+// encodeSuccess writes a 200 with body in the product's envelope, and
+// returns the status and bytes it wrote (for the call log).
+func encodeSuccess(w http.ResponseWriter, f format, env Envelope, action, requestID string, body any) (int, []byte) {
 	if s, ok := body.(requestIDSetter); ok {
 		s.setRequestID(requestID)
 	}
@@ -55,23 +56,24 @@ func encodeSuccess(w http.ResponseWriter, f format, env Envelope, action, reques
 		body = &bssEnvelope{Code: "Success", Message: "Successful!", RequestId: requestID, Success: true, Data: body}
 	}
 	var buf bytes.Buffer
+	var err error
+	content := contentJSON
 	if f == formatXML {
+		content = contentXML
 		buf.WriteString(xml.Header)
-		enc := xml.NewEncoder(&buf)
-		if err := enc.EncodeElement(body, xml.StartElement{Name: xml.Name{Local: action + "Response"}}); err != nil {
-			writeRaw(w, http.StatusInternalServerError, contentJSON, internalErrorBody(requestID))
-			return
-		}
-		writeRaw(w, http.StatusOK, contentXML, buf.Bytes())
-		return
+		err = xml.NewEncoder(&buf).EncodeElement(body, xml.StartElement{Name: xml.Name{Local: action + "Response"}})
+	} else {
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(body)
 	}
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		writeRaw(w, http.StatusInternalServerError, contentJSON, internalErrorBody(requestID))
-		return
+	if err != nil {
+		out := internalErrorBody(requestID)
+		writeRaw(w, http.StatusInternalServerError, contentJSON, out)
+		return http.StatusInternalServerError, out
 	}
-	writeRaw(w, http.StatusOK, contentJSON, buf.Bytes())
+	writeRaw(w, http.StatusOK, content, buf.Bytes())
+	return http.StatusOK, buf.Bytes()
 }
 
 // errorBody is the error envelope; every field is a string, because Go SDK

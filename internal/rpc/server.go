@@ -37,6 +37,8 @@ type Server struct {
 	Permit func(ctx context.Context, q Authorization, action string, resources ...string) (bool, error)
 	// Observe, if set, is told the outcome of every request.
 	Observe func(action, code string, d time.Duration)
+	// Calls, if set, is handed every request once it is answered.
+	Calls Recorder
 
 	products map[string]*routed
 	// faultsArmed, if set, says whether any fault may be pending, so that
@@ -68,11 +70,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := NewRequestID()
 	action, product := "", ""
 	f := formatJSON
+	var req *Request
+	var caller auth.Caller
 	fail := func(err error) {
 		e := apierr.As(err)
 		s.logError(r.Context(), requestID, action, e)
 		encodeError(w, f, product, r.Host, requestID, e)
 		s.observe(action, e.Def.Code, start)
+		s.record(&Call{Start: start, Duration: time.Since(start), RequestID: requestID, Caller: caller,
+			Product: product, Action: action, Request: req, Status: e.Def.Status, Err: e})
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -89,7 +95,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	caller, err := s.Auth.Authenticate(r.Context(), &auth.Input{
+	authed, err := s.Auth.Authenticate(r.Context(), &auth.Input{
 		Method: req.Method, Host: req.Host, Header: req.Header,
 		Params: req.Params, Query: req.Query, Body: req.Body,
 	})
@@ -97,6 +103,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	caller = authed
 	rt, a, err := s.route(req)
 	if err != nil {
 		fail(err)
@@ -163,8 +170,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(s.callerGone(r.Context(), caller, err))
 		return
 	}
-	encodeSuccess(w, f, rt.product.Envelope, a.Name, requestID, body)
+	status, answer := encodeSuccess(w, f, rt.product.Envelope, a.Name, requestID, body)
 	s.observe(a.Name, "", start)
+	s.record(&Call{Start: start, Duration: time.Since(start), RequestID: requestID, Caller: caller,
+		Product: product, Action: action, Request: req, Status: status, Answer: answer, XML: f == formatXML})
 }
 
 // callerGone answers a call whose AccessKey went away while it ran (a

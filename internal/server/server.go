@@ -27,8 +27,10 @@ import (
 	"github.com/ecsd/ecsd/internal/admin"
 	"github.com/ecsd/ecsd/internal/auth"
 	"github.com/ecsd/ecsd/internal/bss"
+	"github.com/ecsd/ecsd/internal/calllog"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/clock"
+	"github.com/ecsd/ecsd/internal/console"
 	"github.com/ecsd/ecsd/internal/ecs"
 	"github.com/ecsd/ecsd/internal/jobs"
 	"github.com/ecsd/ecsd/internal/ram"
@@ -64,7 +66,11 @@ type Config struct {
 	Throttle               rpc.ThrottleConfig
 	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
 	RAMMode string
-	Log     *slog.Logger
+	// CallLogMax and CallLogTTL bound the call log by count and age (0: the
+	// calllog defaults); a negative CallLogMax turns the call log off.
+	CallLogMax int
+	CallLogTTL time.Duration
+	Log        *slog.Logger
 	// Out receives what is printed once on first start (the default
 	// account's AccessKey, the generated admin token). Never the log.
 	Out io.Writer
@@ -94,6 +100,9 @@ type Server struct {
 	stop    context.CancelFunc // stops the timer loop
 	stopped chan struct{}
 	faults  faultSwitch
+	// Calls writes the call log (nil when it is off).
+	Calls     *calllog.Recorder
+	callStore *store.Store // the call log's own SQLite file; nil on PostgreSQL
 }
 
 // faultSwitch tells the pipeline whether to look for injected faults: on
@@ -190,6 +199,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
 	s.startTimers()
+	if err := s.startCallLog(ctx); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	// The http.Server exists before Serve, so that a Shutdown that comes
 	// first (a signal at start-up) makes a later Serve return at once, and
@@ -203,6 +215,30 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	ok = true
 	return s, nil
+}
+
+// startCallLog starts the call log's writer. On PostgreSQL the log is a
+// table of the shared database. On SQLite it is a database file of its own
+// (calls/ in the data directory): the state's file has one writer, and the
+// log's inserts and checkpoints would otherwise take turns with requests.
+func (s *Server) startCallLog(ctx context.Context) error {
+	if s.cfg.CallLogMax < 0 {
+		return nil
+	}
+	st := s.Store
+	if st.Dialect() == store.SQLite {
+		var err error
+		if st, err = store.Open(ctx, filepath.Join(s.cfg.Data, "calls"), store.Options{MaxConns: 2}); err != nil {
+			return fmt.Errorf("call log: %w", err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return fmt.Errorf("call log: %w", err)
+		}
+		s.callStore = st
+	}
+	s.Calls = calllog.New(st, calllog.Config{MaxCalls: s.cfg.CallLogMax, TTL: s.cfg.CallLogTTL, Log: s.cfg.Log})
+	return nil
 }
 
 // seedStock gives every (zone, type) of the catalog its initial stock,
@@ -333,6 +369,11 @@ func (s *Server) routes() http.Handler {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 	}, []string{"action"})
 	reg.MustRegister(requests, latency, prometheus.NewGoCollector())
+	if rec := s.Calls; rec != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "ecsd_call_log_dropped_total", Help: "Calls left out of the call log because its buffer was full.",
+		}, func() float64 { return float64(rec.Dropped()) }))
+	}
 
 	rpcServer := &rpc.Server{
 		Auth:     &auth.Authenticator{Store: s.Store, WallNow: time.Now},
@@ -346,6 +387,9 @@ func (s *Server) routes() http.Handler {
 			latency.WithLabelValues(action).Observe(d.Seconds())
 		},
 	}
+	if s.Calls != nil {
+		rpcServer.Calls = s.Calls
+	}
 	mode := s.cfg.RAMMode
 	if mode == "" {
 		mode = ram.ModeEnforce
@@ -354,18 +398,23 @@ func (s *Server) routes() http.Handler {
 	rpcServer.Authorize = s.RAM.Authorize
 	rpcServer.Permit = s.RAM.Permit
 	rpcServer.ArmFaults(s.faults.armed)
-	rpcServer.Register(ecs.NewProduct(s.ECS))
-	rpcServer.Register(ram.NewProduct())
-	rpcServer.Register(bss.NewProduct(s.ECS))
+	products := []*rpc.Product{ecs.NewProduct(s.ECS), ram.NewProduct(), bss.NewProduct(s.ECS)}
+	var actions []string
+	for _, p := range products {
+		rpcServer.Register(p)
+		actions = append(actions, p.ActionNames()...)
+	}
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
 		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
 		State: s.State,
+		Calls: s.Calls,
 	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/{$}", rpcServer)
 	mux.Handle("/_ecsd/v1/", adminAPI.Handler())
+	mux.Handle(console.Prefix, console.New(adminAPI, actions, s.cfg.Log).Handler())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -420,6 +469,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-s.stopped
 		s.stop = nil
 	}
+	// After the HTTP server: every answered call is in the buffer, and
+	// Close writes them all before the store closes.
+	if s.Calls != nil {
+		s.Calls.Close()
+		s.Calls = nil
+	}
+	if s.callStore != nil {
+		errs = append(errs, s.callStore.Close())
+		s.callStore = nil
+	}
 	if s.runner != nil {
 		errs = append(errs, s.runner.Stop(ctx))
 		s.runner = nil
@@ -432,6 +491,12 @@ func (s *Server) close() {
 	if s.stop != nil {
 		s.stop()
 		<-s.stopped
+	}
+	if s.Calls != nil {
+		s.Calls.Close()
+	}
+	if s.callStore != nil {
+		s.callStore.Close()
 	}
 	if s.runner != nil {
 		s.runner.Close()
