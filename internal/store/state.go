@@ -39,7 +39,9 @@ var StateTables = []StateTable{
 	{Name: "stock", OrderBy: "zone_id, instance_type"},
 	{Name: "instances", OrderBy: "id"},
 	{Name: "instance_tags", OrderBy: "instance_id, tag_key"},
+	{Name: "network_interfaces", OrderBy: "id"},
 	{Name: "disks", OrderBy: "id"},
+	{Name: "disk_tags", OrderBy: "disk_id, tag_key"},
 	{Name: "orders", OrderBy: "id"},
 	{Name: "order_instances", OrderBy: "order_id, instance_id"},
 	{Name: "downgrade_counts", OrderBy: "account_id, month_start"},
@@ -63,6 +65,13 @@ var NotState = map[string]string{
 	"river_notification": "River's notifications between running processes (SQLite)",
 	"river_queue":        "River's queue settings",
 	"sqlite_sequence":    "SQLite's own counters behind AUTOINCREMENT",
+	"call_log":           "a record of the calls made, kept across resets so that a failed run's calls stay readable; bounded by its own retention",
+	"throttle_buckets":   "the rate limits' tokens among running replicas",
+	"write_probe":        "the readiness probe's scratch row",
+	"instance_counts":    "derived: kept by triggers from instances as they are deleted and loaded",
+	"disk_capacity":      "derived: kept by triggers from disks as they are deleted and loaded",
+	"disk_counts":        "derived: kept by triggers from disks as they are deleted and loaded",
+	"order_counts":       "derived: kept by triggers from orders as they are deleted and loaded",
 }
 
 // StateTableNamed returns the state table called name.
