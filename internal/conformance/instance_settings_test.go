@@ -419,7 +419,7 @@ func TestInstanceSettings(t *testing.T) {
 		t.Run("RAM", func(t *testing.T) {
 			main := ramNewActor(t, s, a.ID, a.keyID, a.secr)
 			main.createPolicy(t, "ReadPre", `{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:DescribeUserData","ecs:DescribeInstanceAutoRenewAttribute",`+
-				`"ecs:DescribeNetworkInterfaces"],"Resource":["acs:ecs:*:`+a.ID+`:instance/`+pre+`","acs:ecs:*:`+a.ID+`:eni/*"]}]}`)
+				`"ecs:DescribeNetworkInterfaces"],"Resource":["acs:ecs:cn-hangzhou:`+a.ID+`:instance/`+pre+`","acs:ecs:*:`+a.ID+`:eni/*"]}]}`)
 			u := main.user(t, "reader", "ReadPre")
 			v2 := s.SDKv2(t, u.keyID, u.secret)
 			if _, err := v2.DescribeUserData(&ecs2.DescribeUserDataRequest{RegionId: isStr(isRegion), InstanceId: isStr(pre)}); err != nil {
