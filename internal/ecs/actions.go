@@ -4,7 +4,11 @@
 package ecs
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
+
+	"github.com/ecsd/ecsd/internal/apierr"
 
 	"github.com/ecsd/ecsd/internal/rpc"
 )
@@ -81,6 +85,28 @@ func anyInstance(accountID string, p map[string]string) []string {
 
 func anyDisk(accountID string, p map[string]string) []string {
 	return []string{arn(accountID, p["RegionId"], "disk/*")}
+}
+
+// allowedOn checks, for a RAM user, the action on resources as stored:
+// rel ("instance/i-…") in the resource's own region and account. The
+// pipeline has checked the ARNs the request names; a request that omits
+// RegionId names every region, so a Deny on the region is decided here.
+func allowedOn(ctx context.Context, env *rpc.Env, action, accountID, regionID string, rel ...string) error {
+	if env.Allowed == nil {
+		return nil
+	}
+	arns := make([]string, len(rel))
+	for k, r := range rel {
+		arns[k] = arn(accountID, regionID, r)
+	}
+	ok, err := env.Allowed(ctx, action, arns...)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apierr.ForbiddenRAM.Newf("User not authorized to operate on the specified resource: %s on %s.", action, strings.Join(arns, ", "))
+	}
+	return nil
 }
 
 // arn is an ECS resource name; a request without RegionId matches any region.

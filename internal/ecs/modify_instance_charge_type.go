@@ -121,6 +121,9 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		if err != nil {
 			return nil, err
 		}
+		if err := allowedOn(ctx, env, "ecs:ModifyInstanceChargeType", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
+			return nil, err
+		}
 		if err := checkNotLocked(inst); err != nil {
 			return nil, err
 		}
