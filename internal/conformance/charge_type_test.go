@@ -255,13 +255,19 @@ func ctTestToPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 }
 
 // AutoPay=false: the order waits Unpaid, the instance stays PostPaid and
-// held; paying it through the admin API makes it PrePaid.
+// held; cancelling the order frees it, paying it through the admin API
+// makes it PrePaid.
 func ctTestToPrePaidUnpaid(t *testing.T, s *ecsdtest.Server) {
 	a := lcAccount(t, s, "ct-unpaid", "10000.00", "0.00")
 	resp := a.mustRun(t, lcZone("cn-hangzhou-h"))
 	id := resp.InstanceIdSets.InstanceIdSet[0]
 	a.waitStatus(t, "Running", id)
 	cash0, _ := scBalance(t, a)
+	// Cancelled through BSS, the order lets the instance go.
+	first := ctChange(t, a, ctToPrePaid(1, false, id))
+	if _, err := a.cancelOrder(dara.StringValue(first.OrderId)); err != nil {
+		t.Fatalf("CancelOrder: %v", err)
+	}
 	body := ctChange(t, a, ctToPrePaid(1, false, id))
 	if cash, _ := scBalance(t, a); cash != cash0 {
 		t.Errorf("an unpaid order moved the balance")
