@@ -44,6 +44,20 @@ func TestRAMInstanceWrites(t *testing.T) {
 		_, err = v2.ModifyInstanceChargeType(&ecs2.ModifyInstanceChargeTypeRequest{RegionId: dara.String("cn-hangzhou"), InstanceIds: ctIDs(allowed),
 			InstanceChargeType: dara.String("PrePaid"), Period: dara.Int32(1), DryRun: dara.Bool(true)})
 		lcWantV2(t, "ModifyInstanceChargeType on the allowed instance (dry run)", err, "DryRunOperation", 400)
+		// The money permissions of the spec change: the price for an order
+		// left unpaid, the refund for a refund.
+		_, err = v2.ModifyInstanceChargeType(&ecs2.ModifyInstanceChargeTypeRequest{RegionId: dara.String("cn-hangzhou"), InstanceIds: ctIDs(allowed),
+			InstanceChargeType: dara.String("PrePaid"), Period: dara.Int32(1), AutoPay: dara.Bool(false)})
+		lcWantV2(t, "ModifyInstanceChargeType AutoPay=false without bss:GetSubscriptionPrice", err, "NoPermission.Price", 400)
+		mainV2 := &lcActor{s: s, ID: acct, v2: s.SDKv2(t, main.keyID, main.secret)}
+		ctChange(t, mainV2, ctToPrePaid(1, true, allowed))
+		_, err = v2.ModifyInstanceChargeType(ctToPostPaid("", allowed))
+		lcWantV2(t, "ModifyInstanceChargeType to PostPaid without bss:RefundInstance", err, "NoPermission.Refund", 400)
+		main.createPolicy(t, "refunds", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"bss:RefundInstance","Resource":"*"}]}`)
+		main.attach(t, "writer", "Custom", "refunds")
+		if _, err := v2.ModifyInstanceChargeType(ctToPostPaid("", allowed)); err != nil {
+			t.Errorf("ModifyInstanceChargeType to PostPaid with bss:RefundInstance: %v", err)
+		}
 		_, err = v2.ModifyInstanceSpec(&ecs2.ModifyInstanceSpecRequest{InstanceId: dara.String(other), InstanceType: dara.String("ecs.g6.xlarge")})
 		lcWantV2(t, "ModifyInstanceSpec on another instance", err, "Forbidden.RAM", 403)
 		_, err = v2.ModifyInstanceSpec(&ecs2.ModifyInstanceSpecRequest{InstanceId: dara.String(allowed), InstanceType: dara.String("ecs.g6.xlarge")})

@@ -159,6 +159,11 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		total += fee
 		insts = append(insts, inst)
 	}
+	// 6. A RAM user needs the refund permission for a refund, the price
+	// permission for an order left unpaid.
+	if err := checkMoneyPermissions(ctx, env, target == store.PrePaid && !autoPay, target == store.PostPaid); err != nil {
+		return nil, err
+	}
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
