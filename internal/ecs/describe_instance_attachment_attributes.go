@@ -45,7 +45,7 @@ func (s *Service) describeInstanceAttachmentAttributes(ctx context.Context, env 
 	if err != nil {
 		return nil, err
 	}
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceIds", req.InstanceIds)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceAttachmentAttributes", req.RegionId, "InstanceIds", req.InstanceIds)
 	if err != nil {
 		return nil, err
 	}

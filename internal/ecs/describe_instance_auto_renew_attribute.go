@@ -56,7 +56,7 @@ func (s *Service) describeInstanceAutoRenewAttribute(ctx context.Context, env *r
 		return nil, err
 	}
 	ids := commaList(req.InstanceId)
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceId", ids)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceAutoRenewAttribute", req.RegionId, "InstanceId", ids)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Service) describeInstanceMaintenanceAttributes(ctx context.Context, env
 	if err != nil {
 		return nil, err
 	}
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceId", req.InstanceId)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceMaintenanceAttributes", req.RegionId, "InstanceId", req.InstanceId)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (s *Service) describeInstanceRamRole(ctx context.Context, env *rpc.Env, req
 	if err != nil {
 		return nil, err
 	}
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceIds", req.InstanceIds)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceRamRole", req.RegionId, "InstanceIds", req.InstanceIds)
 	if err != nil {
 		return nil, err
 	}
