@@ -147,6 +147,23 @@ func TestModifyInstanceAttribute(t *testing.T) {
 		}
 		lcWantV2(t, "locked instance", iaModify(a, bid, func(r *ecs2.ModifyInstanceAttributeRequest) { r.InstanceName = dara.String("web") }), "InstanceLockedForSecurity", 403)
 
+		// The provider sends a ClientToken with each change (not in the
+		// SDK's model): the same token and parameters replay, others are
+		// refused.
+		own := &lcActor{s: s, ID: s.AccountID, v1: s.SDKv1(t, s.AccessKeyID, s.AccessKeySecret), v2: s.SDKv2(t, s.AccessKeyID, s.AccessKeySecret)}
+		oid := own.mustRun(t, lcZone("cn-hangzhou-h")).InstanceIdSets.InstanceIdSet[0]
+		params := map[string]string{"Action": "ModifyInstanceAttribute", "RegionId": "cn-hangzhou", "InstanceId": oid, "InstanceName": "tf-name", "ClientToken": "tf-attr-0001"}
+		for range 2 {
+			if r := sendV1(t, s, "POST", params); r.Status != 200 {
+				t.Errorf("ModifyInstanceAttribute with a ClientToken: HTTP %d %s", r.Status, r.Body)
+			}
+		}
+		params["InstanceName"] = "tf-other"
+		wantError(t, sendV1(t, s, "POST", params), 400, "IdempotenceParamNotMatch")
+		if n := own.one(t, oid).InstanceName; n != "tf-name" {
+			t.Errorf("after the token's replay and refusal: %q, want tf-name", n)
+		}
+
 		// Without release protection the instance goes.
 		if err := iaModify(a, id, func(r *ecs2.ModifyInstanceAttributeRequest) { r.DeletionProtection = dara.Bool(false) }); err != nil {
 			t.Fatal(err)

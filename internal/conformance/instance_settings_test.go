@@ -238,6 +238,36 @@ func TestInstanceSettings(t *testing.T) {
 			_, err = a.v2.DescribeNetworkInterfaces(&ecs2.DescribeNetworkInterfacesRequest{RegionId: isStr(isRegion), MaxResults: dara.Int32(501)})
 			lcWantV2(t, "MaxResults 501", err, "InvalidParameter", 400)
 
+			// Secondary private addresses and IPv6 addresses asked for at
+			// purchase are the primary ENI's, read back and searchable.
+			// (An account of its own, so that the other subtests' counts stay.)
+			m := lcAccount(t, s, "multi", "100.00", "0.00")
+			multi := isBuy(t, m, lcParam("Ipv6AddressCount", "1"), lcParam("NetworkInterface.1.InstanceType", "Primary"),
+				lcParam("NetworkInterface.1.SecondaryPrivateIpAddressCount", "2"))
+			minst, meni := isPrimaryENI(t, m, multi)
+			v4, v6 := meni.PrivateIpSets.PrivateIpSet, meni.Ipv6Sets.Ipv6Set
+			seen := map[string]bool{}
+			for k, p := range v4 {
+				addr := dara.StringValue(p.PrivateIpAddress)
+				if !strings.HasPrefix(addr, "172.16.") || seen[addr] || dara.BoolValue(p.Primary) != (k == 0) {
+					t.Errorf("%s address %d: %s primary=%v", multi, k, addr, dara.BoolValue(p.Primary))
+				}
+				seen[addr] = true
+			}
+			if len(v4) != 3 || dara.StringValue(v4[0].PrivateIpAddress) != dara.StringValue(minst.VpcAttributes.PrivateIpAddress.IpAddress[0]) || len(v6) != 1 {
+				t.Fatalf("%s primary ENI: %d IPv4 addresses (want the instance's and 2 more), %d IPv6 (want 1)", multi, len(v4), len(v6))
+			}
+			for name, req := range map[string]*ecs2.DescribeNetworkInterfacesRequest{
+				"a secondary address": {PrivateIpAddress: []*string{v4[2].PrivateIpAddress}},
+				"its IPv6 address":    {Ipv6Address: []*string{v6[0].Ipv6Address}},
+			} {
+				got := isENIs(t, m, req)
+				if len(got) != 1 || dara.StringValue(got[0].NetworkInterfaceId) != dara.StringValue(meni.NetworkInterfaceId) ||
+					len(got[0].PrivateIpSets.PrivateIpSet) != 3 || len(got[0].Ipv6Sets.Ipv6Set) != 1 {
+					t.Errorf("ENIs holding %s: %d", name, len(got))
+				}
+			}
+
 			// Another account sees none of them.
 			b := lcAccount(t, s, "other", "10.00", "0.00")
 			_, err = b.v2.DescribeNetworkInterfaces(&ecs2.DescribeNetworkInterfacesRequest{RegionId: isStr(isRegion), NetworkInterfaceId: []*string{eni.NetworkInterfaceId}})
@@ -389,7 +419,7 @@ func TestInstanceSettings(t *testing.T) {
 		t.Run("RAM", func(t *testing.T) {
 			main := ramNewActor(t, s, a.ID, a.keyID, a.secr)
 			main.createPolicy(t, "ReadPre", `{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:DescribeUserData","ecs:DescribeInstanceAutoRenewAttribute",`+
-				`"ecs:DescribeNetworkInterfaces"],"Resource":["acs:ecs:*:`+a.ID+`:instance/`+pre+`","acs:ecs:*:`+a.ID+`:eni/*"]}]}`)
+				`"ecs:DescribeNetworkInterfaces"],"Resource":["acs:ecs:cn-hangzhou:`+a.ID+`:instance/`+pre+`","acs:ecs:*:`+a.ID+`:eni/*"]}]}`)
 			u := main.user(t, "reader", "ReadPre")
 			v2 := s.SDKv2(t, u.keyID, u.secret)
 			if _, err := v2.DescribeUserData(&ecs2.DescribeUserDataRequest{RegionId: isStr(isRegion), InstanceId: isStr(pre)}); err != nil {

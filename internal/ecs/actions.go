@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
+
+	"github.com/ecsd/ecsd/internal/apierr"
 
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
@@ -52,7 +55,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
-			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Resources: inst},
+			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},
@@ -122,6 +125,28 @@ func anyInstance(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
 
 func anyDisk(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
 	return []string{arn(r.Caller.AccountID, r.Params["RegionId"], "disk/*")}, nil
+}
+
+// allowedOn checks, for a RAM user, the action on resources as stored:
+// rel ("instance/i-…") in the resource's own region and account. The
+// pipeline has checked the ARNs the request names; a request that omits
+// RegionId names every region, so a Deny on the region is decided here.
+func allowedOn(ctx context.Context, env *rpc.Env, action, accountID, regionID string, rel ...string) error {
+	if env.Allowed == nil {
+		return nil
+	}
+	arns := make([]string, len(rel))
+	for k, r := range rel {
+		arns[k] = arn(accountID, regionID, r)
+	}
+	ok, err := env.Allowed(ctx, action, arns...)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apierr.ForbiddenRAM.Newf("User not authorized to operate on the specified resource: %s on %s.", action, strings.Join(arns, ", "))
+	}
+	return nil
 }
 
 // arn is an ECS resource name; a request without RegionId matches any region.

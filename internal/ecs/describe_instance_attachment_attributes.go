@@ -46,7 +46,7 @@ func (s *Service) describeInstanceAttachmentAttributes(ctx context.Context, env 
 		return nil, err
 	}
 	page, size := pg.Number, pg.Size
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceIds", req.InstanceIds)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceAttachmentAttributes", req.RegionId, "InstanceIds", req.InstanceIds)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (s *Service) describeInstanceAutoRenewAttribute(ctx context.Context, env *r
 	}
 	page, size := pg.Number, pg.Size
 	ids := commaList(req.InstanceId)
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceId", ids)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceAutoRenewAttribute", req.RegionId, "InstanceId", ids)
 	if err != nil {
 		return nil, err
 	}

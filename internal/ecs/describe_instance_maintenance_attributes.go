@@ -61,7 +61,7 @@ func (s *Service) describeInstanceMaintenanceAttributes(ctx context.Context, env
 		return nil, err
 	}
 	page, size := pg.Number, pg.Size
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceId", req.InstanceId)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceMaintenanceAttributes", req.RegionId, "InstanceId", req.InstanceId)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (s *Service) describeInstanceRamRole(ctx context.Context, env *rpc.Env, req
 		return nil, err
 	}
 	page, size := pg.Number, pg.Size
-	list, err := listedInstances(ctx, env, req.RegionId, "InstanceIds", req.InstanceIds)
+	list, err := listedInstances(ctx, env, "ecs:DescribeInstanceRamRole", req.RegionId, "InstanceIds", req.InstanceIds)
 	if err != nil {
 		return nil, err
 	}

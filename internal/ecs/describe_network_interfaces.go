@@ -95,8 +95,8 @@ var eniStatuses = map[string]bool{"Available": true, "Attaching": true, "InUse":
 
 // describeNetworkInterfaces handles DescribeNetworkInterfaces. Named ENIs
 // that the caller does not have are InvalidEniId.NotFound. Filters on what
-// ecsd's ENIs never carry (names, tags, resource groups, IPv6 addresses,
-// service management) are honoured: they match nothing.
+// ecsd's ENIs never carry (names, tags, resource groups, service
+// management, trunking) are honoured: they match nothing.
 func (s *Service) describeNetworkInterfaces(ctx context.Context, env *rpc.Env, req *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error) {
 	if _, err := s.region(req.RegionId); err != nil {
 		return nil, err
@@ -152,15 +152,13 @@ func (s *Service) describeNetworkInterfaces(ctx context.Context, env *rpc.Env, r
 	}
 	resp.NetworkInterfaceSets.NetworkInterfaceSet = []NetworkInterfaceSetView{}
 	// Attributes no ecsd ENI has: such a filter matches nothing.
-	never := req.NetworkInterfaceName != "" || req.ResourceGroupId != "" || len(req.Tag) > 0 || len(req.Ipv6Address) > 0 ||
+	never := req.NetworkInterfaceName != "" || req.ResourceGroupId != "" || len(req.Tag) > 0 ||
 		(req.ServiceManaged != nil && *req.ServiceManaged) || req.Type == "Trunk" || req.Type == "Member" ||
 		(req.Status != "" && req.Status != "InUse")
 	f := store.NetworkInterfaceFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, InstanceID: req.InstanceId, VpcID: req.VpcId, VSwitchID: req.VSwitchId,
 		SecurityGroupID: req.SecurityGroupId, Type: req.Type, PrimaryIP: req.PrimaryIpAddress, PrivateIPs: req.PrivateIpAddress,
-	}
-	if len(req.PrivateIpAddress) == 0 {
-		f.PrivateIPs = nil
+		Ipv6Addresses: req.Ipv6Address,
 	}
 	if len(req.NetworkInterfaceId) > 0 {
 		// Named ENIs must all exist, whatever the other filters say.
@@ -218,8 +216,7 @@ func viewENI(n *store.NetworkInterface) NetworkInterfaceSetView {
 		v.Status = "Available"
 	}
 	v.SecurityGroupIds.SecurityGroupId = []string{n.SecurityGroupID}
-	v.PrivateIpSets.PrivateIpSet = []PrivateIpSetView{{PrivateIpAddress: n.PrivateIP, Primary: true}}
-	v.Ipv6Sets.Ipv6Set = []Ipv6SetView{}
+	v.PrivateIpSets.PrivateIpSet, v.Ipv6Sets.Ipv6Set = addressViews(n)
 	v.Ipv4PrefixSets.Ipv4PrefixSet = []struct{ Ipv4Prefix string }{}
 	v.Ipv6PrefixSets.Ipv6PrefixSet = []struct{ Ipv6Prefix string }{}
 	v.Tags.Tag = []TagView{}

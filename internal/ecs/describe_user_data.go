@@ -27,5 +27,8 @@ func (s *Service) describeUserData(ctx context.Context, env *rpc.Env, req *Descr
 	if err != nil {
 		return nil, err
 	}
+	if err := allowedOn(ctx, env, "ecs:DescribeUserData", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
+		return nil, err
+	}
 	return &DescribeUserDataResponse{RegionId: inst.RegionID, InstanceId: inst.ID, UserData: inst.UserData}, nil
 }

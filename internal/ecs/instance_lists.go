@@ -15,8 +15,9 @@ const maxListedInstances = 100
 // listedInstances returns the caller's instances among ids, in the order
 // asked, for the Describe actions that take a list: ids that name none of
 // the caller's instances in the region are left out, as DescribeInstances
-// leaves them out. No ids lists every instance of the region.
-func listedInstances(ctx context.Context, env *rpc.Env, regionID, param string, ids []string) ([]*store.Instance, error) {
+// leaves them out. No ids lists every instance of the region. A RAM user
+// needs action on each named instance as stored (allowedOn).
+func listedInstances(ctx context.Context, env *rpc.Env, action, regionID, param string, ids []string) ([]*store.Instance, error) {
 	if len(ids) > maxListedInstances {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter %s is not valid: at most %d instance ids are allowed.", param, maxListedInstances)
 	}
@@ -35,6 +36,9 @@ func listedInstances(ctx context.Context, env *rpc.Env, regionID, param string, 
 	out := make([]*store.Instance, 0, len(list))
 	for _, id := range ids {
 		if i, ok := byID[id]; ok {
+			if err := allowedOn(ctx, env, action, i.AccountID, i.RegionID, "instance/"+i.ID); err != nil {
+				return nil, err
+			}
 			out = append(out, i)
 			delete(byID, id)
 		}
@@ -43,8 +47,9 @@ func listedInstances(ctx context.Context, env *rpc.Env, regionID, param string, 
 }
 
 // ownedInstances returns every instance ids names, for the Modify actions
-// that take a list: each must be the caller's (InvalidInstanceId.NotFound).
-func ownedInstances(ctx context.Context, env *rpc.Env, regionID, param string, ids []string) ([]*store.Instance, error) {
+// that take a list: each must be the caller's (InvalidInstanceId.NotFound),
+// and a RAM user needs action on it as stored (allowedOn).
+func ownedInstances(ctx context.Context, env *rpc.Env, action, regionID, param string, ids []string) ([]*store.Instance, error) {
 	if len(ids) == 0 {
 		return nil, apierr.MissingParameter.New(param)
 	}
@@ -55,6 +60,9 @@ func ownedInstances(ctx context.Context, env *rpc.Env, regionID, param string, i
 	for _, id := range ids {
 		inst, err := ownInstance(ctx, env.Q(), env.Caller, regionID, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := allowedOn(ctx, env, action, inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
 			return nil, err
 		}
 		out = append(out, inst)

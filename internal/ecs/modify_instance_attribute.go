@@ -98,9 +98,13 @@ func (s *Service) modifyInstanceAttribute(ctx context.Context, env *rpc.Env, req
 	if req.Recyclable != nil {
 		return nil, apierr.InvalidParameterRecycleBin.New()
 	}
-	// 2. The instance: yours, not locked for security.
+	// 2. The instance: yours, allowed to the caller as stored, not locked
+	// for security.
 	inst, err := ownInstance(ctx, tx.Q, env.Caller, req.RegionId, req.InstanceId)
 	if err != nil {
+		return nil, err
+	}
+	if err := allowedOn(ctx, env, "ecs:ModifyInstanceAttribute", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
 		return nil, err
 	}
 	if err := checkNotLocked(inst); err != nil {

@@ -76,7 +76,7 @@ func (s *Service) modifyInstanceAutoRenewAttribute(ctx context.Context, env *rpc
 	} else if req.Duration != nil || req.PeriodUnit != "" {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter Duration is not valid: Duration and PeriodUnit apply only with RenewalStatus AutoRenewal, not %s.", status)
 	}
-	list, err := ownedInstances(ctx, env, req.RegionId, "InstanceId", commaList(req.InstanceId))
+	list, err := ownedInstances(ctx, env, "ecs:ModifyInstanceAutoRenewAttribute", req.RegionId, "InstanceId", commaList(req.InstanceId))
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (s *Service) modifyInstanceMaintenanceAttributes(ctx context.Context, env *
 	if err != nil {
 		return nil, err
 	}
-	list, err := ownedInstances(ctx, env, req.RegionId, "InstanceId", req.InstanceId)
+	list, err := ownedInstances(ctx, env, "ecs:ModifyInstanceMaintenanceAttributes", req.RegionId, "InstanceId", req.InstanceId)
 	if err != nil {
 		return nil, err
 	}

@@ -90,6 +90,9 @@ func (s *Service) modifyInstanceSpec(ctx context.Context, env *rpc.Env, req *Mod
 	if err != nil {
 		return nil, err
 	}
+	if err := allowedOn(ctx, env, "ecs:ModifyInstanceSpec", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
+		return nil, err
+	}
 	if inst.ChargeType != store.PostPaid {
 		return nil, apierr.ChargeTypeViolation.Newf("The operation is not permitted due to charge type of the instance: %s is a subscription; use ModifyPrepayInstanceSpec.", inst.ID)
 	}

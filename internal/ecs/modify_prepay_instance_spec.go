@@ -300,11 +300,11 @@ func (s *Service) applyTypeChange(ctx context.Context, tx *store.Tx, inst *store
 	if c.PrivateIP == "" {
 		// A move across zones: a free address of the new vSwitch.
 		region, _ := s.Catalog.Region(inst.RegionID)
-		ip, err := assignPrivateIP(ctx, tx.Q, region, c.ZoneID, c.VSwitchID)
+		ips, err := assignPrivateIPs(ctx, tx.Q, region, c.ZoneID, c.VSwitchID, 1)
 		if err != nil {
 			return false, err
 		}
-		c.PrivateIP = ip
+		c.PrivateIP = ips[0]
 	}
 	applied, err := tx.InstanceApplyChange(ctx, inst.ID, claimID, c)
 	if err != nil || !applied {

@@ -11,43 +11,72 @@ import (
 
 // createENIs stores the network interfaces of a new instance: the primary
 // one with the instance's private IP, vSwitch and security group, then one
-// per secondary NetworkInterface.N of the request.
+// per secondary NetworkInterface.N of the request, each with the secondary
+// private IPv4 and the IPv6 addresses asked for it (Ipv6AddressCount is the
+// primary ENI's).
 func createENIs(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purchasePlan, now time.Time) error {
 	queues := p.queues
 	if queues == 0 {
 		queues = p.typ.PrimaryEniQueueNumber
 	}
-	enis := []*store.NetworkInterface{{
+	type eniPlan struct {
+		eni          *store.NetworkInterface
+		secIPs, ipv6 int
+	}
+	primary := eniPlan{eni: &store.NetworkInterface{
 		Type: store.EniPrimary, VSwitchID: inst.VSwitchID, SecurityGroupID: inst.SecurityGroupID,
 		PrivateIP: inst.PrivateIP, QueueNumber: queues,
 	}}
-	for _, n := range p.req.NetworkInterface {
-		if n.InstanceType == store.EniPrimary {
-			continue
-		}
-		eni := &store.NetworkInterface{
-			Type: store.EniSecondary, VSwitchID: n.VSwitchId, SecurityGroupID: n.SecurityGroupId,
-			QueueNumber: p.typ.SecondaryEniQueueNumber,
-		}
-		if eni.VSwitchID == "" {
-			eni.VSwitchID = inst.VSwitchID
-		}
-		if eni.SecurityGroupID == "" {
-			eni.SecurityGroupID = inst.SecurityGroupID
-		}
-		if n.QueueNumber != nil {
-			eni.QueueNumber = *n.QueueNumber
-		}
-		enis = append(enis, eni)
+	if p.req.Ipv6AddressCount != nil {
+		primary.ipv6 = *p.req.Ipv6AddressCount
 	}
-	for k, eni := range enis {
+	plans := []*eniPlan{&primary}
+	for _, n := range p.req.NetworkInterface {
+		plan := &eniPlan{}
+		if n.InstanceType == store.EniPrimary {
+			plan = &primary
+		} else {
+			plan.eni = &store.NetworkInterface{
+				Type: store.EniSecondary, VSwitchID: n.VSwitchId, SecurityGroupID: n.SecurityGroupId,
+				QueueNumber: p.typ.SecondaryEniQueueNumber,
+			}
+			if plan.eni.VSwitchID == "" {
+				plan.eni.VSwitchID = inst.VSwitchID
+			}
+			if plan.eni.SecurityGroupID == "" {
+				plan.eni.SecurityGroupID = inst.SecurityGroupID
+			}
+			if n.QueueNumber != nil {
+				plan.eni.QueueNumber = *n.QueueNumber
+			}
+			plans = append(plans, plan)
+		}
+		if n.SecondaryPrivateIpAddressCount != nil {
+			plan.secIPs = *n.SecondaryPrivateIpAddressCount
+		}
+		if n.Ipv6AddressCount != nil {
+			plan.ipv6 = *n.Ipv6AddressCount
+		}
+	}
+	for k, plan := range plans {
+		eni := plan.eni
+		want := plan.secIPs
 		if eni.PrivateIP == "" {
-			ip, err := assignPrivateIP(ctx, tx.Q, p.region, inst.ZoneID, eni.VSwitchID)
+			want++
+		}
+		if want > 0 {
+			// The primary ENI's own address is the instance's, inserted
+			// with it but not yet held by an ENI row.
+			ips, err := assignPrivateIPs(ctx, tx.Q, p.region, inst.ZoneID, eni.VSwitchID, want, inst.PrivateIP)
 			if err != nil {
 				return err
 			}
-			eni.PrivateIP = ip
+			if eni.PrivateIP == "" {
+				eni.PrivateIP, ips = ips[0], ips[1:]
+			}
+			eni.SecondaryIPs = ips
 		}
+		eni.Ipv6Addresses = assignIPv6(p.region, inst.ZoneID, plan.ipv6)
 		eni.ID, eni.AccountID, eni.RegionID, eni.ZoneID, eni.VpcID = newID("eni", p.region), inst.AccountID, inst.RegionID, inst.ZoneID, inst.VpcID
 		eni.InstanceID, eni.DeviceIndex, eni.MacAddress, eni.CreationTime = inst.ID, k, newMAC(), now
 		if err := tx.NetworkInterfaceInsert(ctx, eni); err != nil {
@@ -69,8 +98,7 @@ func eniViews(enis []*store.NetworkInterface) []NetworkInterfaceView {
 	out := make([]NetworkInterfaceView, 0, len(enis))
 	for _, n := range enis {
 		v := NetworkInterfaceView{NetworkInterfaceId: n.ID, Type: n.Type, MacAddress: n.MacAddress, PrimaryIpAddress: n.PrivateIP}
-		v.PrivateIpSets.PrivateIpSet = []PrivateIpSetView{{PrivateIpAddress: n.PrivateIP, Primary: true}}
-		v.Ipv6Sets.Ipv6Set = []Ipv6SetView{}
+		v.PrivateIpSets.PrivateIpSet, v.Ipv6Sets.Ipv6Set = addressViews(n)
 		out = append(out, v)
 	}
 	return out
@@ -84,3 +112,17 @@ type PrivateIpSetView struct {
 
 // Ipv6SetView is one IPv6 address of an ENI.
 type Ipv6SetView struct{ Ipv6Address string }
+
+// addressViews lists an ENI's addresses: its primary private IPv4 address
+// first, then the secondary ones, and its IPv6 addresses.
+func addressViews(n *store.NetworkInterface) ([]PrivateIpSetView, []Ipv6SetView) {
+	v4 := []PrivateIpSetView{{PrivateIpAddress: n.PrivateIP, Primary: true}}
+	for _, ip := range n.SecondaryIPs {
+		v4 = append(v4, PrivateIpSetView{PrivateIpAddress: ip})
+	}
+	v6 := []Ipv6SetView{}
+	for _, ip := range n.Ipv6Addresses {
+		v6 = append(v6, Ipv6SetView{Ipv6Address: ip})
+	}
+	return v4, v6
+}

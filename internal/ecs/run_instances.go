@@ -600,9 +600,11 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 				inst.RenewalStatus = store.RenewalAutoRenewal
 			}
 		}
-		if inst.PrivateIP, err = assignPrivateIP(ctx, tx.Q, p.region, p.zoneID, p.vswitchID); err != nil {
+		ips, err := assignPrivateIPs(ctx, tx.Q, p.region, p.zoneID, p.vswitchID, 1)
+		if err != nil {
 			return nil, err
 		}
+		inst.PrivateIP = ips[0]
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err
 		}

@@ -155,31 +155,54 @@ func zoneIndex(r *catalog.Region, zoneID string) int {
 	return 0
 }
 
-// assignPrivateIP is the one place private IPv4 addresses are chosen (an
-// instance's, its ENIs', a move across zones'): a host of the vSwitch's
-// /24 that no ENI in it holds. Every vSwitch is a zone's default one today,
-// 172.16.<zone index>.0/24; a vSwitch with a CIDR of its own replaces this.
-func assignPrivateIP(ctx context.Context, q store.Q, r *catalog.Region, zoneID, vswitchID string) (string, error) {
+// assignPrivateIPs is the one place private IPv4 addresses are chosen (an
+// instance's, its ENIs', a move across zones'): n hosts of the vSwitch's
+// /24 that no ENI in it holds and that are not among taken. Every vSwitch
+// is a zone's default one today, 172.16.<zone index>.0/24; a vSwitch with
+// a CIDR of its own replaces this.
+func assignPrivateIPs(ctx context.Context, q store.Q, r *catalog.Region, zoneID, vswitchID string, n int, taken ...string) ([]string, error) {
 	used, err := q.NetworkInterfaceIPs(ctx, vswitchID)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	for _, ip := range taken {
+		used[ip] = true
+	}
+	var out []string
+	pick := func(ip string) {
+		if !used[ip] && len(out) < n {
+			used[ip] = true
+			out = append(out, ip)
+		}
 	}
 	// Random picks first (free addresses are the rule), then a scan.
-	for range 16 {
-		if ip := privateIP(r, zoneID); !used[ip] {
-			return ip, nil
-		}
+	for range 16 * n {
+		pick(privateIP(r, zoneID))
 	}
-	for host := 2; host < 252; host++ {
-		if ip := fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host); !used[ip] {
-			return ip, nil
-		}
+	for host := 2; host < 252 && len(out) < n; host++ {
+		pick(fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host))
 	}
-	return "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The specified VSwitch has not enough IpAddress: %s has no free address left.", vswitchID)
+	if len(out) < n {
+		return nil, apierr.InvalidVSwitchIDIpNotEnough.Newf("The specified VSwitch has not enough IpAddress: %s has %d free addresses, %d are needed.", vswitchID, len(out), n)
+	}
+	return out, nil
+}
+
+// assignIPv6 returns n IPv6 addresses in the zone's /64 of the account's
+// VPC (random interface ids: 64 bits do not collide).
+func assignIPv6(r *catalog.Region, zoneID string, n int) []string {
+	out := make([]string, n)
+	for k := range out {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		out[k] = fmt.Sprintf("2408:4005:3c0:%x:%x:%x:%x:%x", zoneIndex(r, zoneID),
+			binary.BigEndian.Uint16(b[0:]), binary.BigEndian.Uint16(b[2:]), binary.BigEndian.Uint16(b[4:]), binary.BigEndian.Uint16(b[6:]))
+	}
+	return out
 }
 
 // privateIP picks a random host of the zone's default vSwitch, in use or
-// not; assignPrivateIP is what chooses an address.
+// not; assignPrivateIPs is what chooses addresses.
 func privateIP(r *catalog.Region, zoneID string) string {
 	var b [2]byte
 	_, _ = rand.Read(b[:])

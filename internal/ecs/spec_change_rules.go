@@ -594,35 +594,40 @@ const (
 )
 
 func checkBillingPermissions(ctx context.Context, env *rpc.Env, in SpecChange, inst *store.Instance, dir string) error {
+	if inst.RAMRole != "" {
+		if err := requirePermission(ctx, env, apierr.InvalidUserPassRoleForbidden, PassRolePermission, "acs:ram:*:"+inst.AccountID+":role/"+strings.ToLower(inst.RAMRole)); err != nil {
+			return err
+		}
+	}
+	return checkMoneyPermissions(ctx, env, dir == Upgrade && !in.AutoPay, dir == Downgrade)
+}
+
+// checkMoneyPermissions: a RAM user needs bss:GetSubscriptionPrice for an
+// order left unpaid (its price is shown) and bss:RefundInstance for a
+// refund. The spec change and the change of charge type both ask.
+func checkMoneyPermissions(ctx context.Context, env *rpc.Env, unpaidOrder, refund bool) error {
+	if unpaidOrder {
+		if err := requirePermission(ctx, env, apierr.NoPermissionPrice, PricePermission); err != nil {
+			return err
+		}
+	}
+	if refund {
+		return requirePermission(ctx, env, apierr.NoPermissionRefund, RefundPermission)
+	}
+	return nil
+}
+
+// requirePermission returns denied's error unless a RAM user may do action.
+func requirePermission(ctx context.Context, env *rpc.Env, denied *apierr.Def, action string, resources ...string) error {
 	if env.Allowed == nil {
 		return nil
 	}
-	if inst.RAMRole != "" {
-		ok, err := env.Allowed(ctx, PassRolePermission, "acs:ram:*:"+inst.AccountID+":role/"+strings.ToLower(inst.RAMRole))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.InvalidUserPassRoleForbidden.New()
-		}
+	ok, err := env.Allowed(ctx, action, resources...)
+	if err != nil {
+		return err
 	}
-	if dir == Upgrade && !in.AutoPay {
-		ok, err := env.Allowed(ctx, PricePermission)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.NoPermissionPrice.New()
-		}
-	}
-	if dir == Downgrade {
-		ok, err := env.Allowed(ctx, RefundPermission)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.NoPermissionRefund.New()
-		}
+	if !ok {
+		return denied.New()
 	}
 	return nil
 }

@@ -12,7 +12,8 @@ UPDATE instances SET renewal_status = 'AutoRenewal' WHERE auto_renew;
 
 -- Elastic network interfaces. Every instance has a primary one (device
 -- index 0) whose private IP is the instance's; secondary ones follow.
--- instance_id is '' for an ENI that is attached to nothing.
+-- instance_id is '' for an ENI that is attached to nothing. secondary_ips
+-- and ipv6_addresses are JSON lists of the ENI's other addresses.
 CREATE TABLE network_interfaces (
     id                TEXT PRIMARY KEY,
     account_id        TEXT NOT NULL REFERENCES accounts (id),
@@ -25,6 +26,8 @@ CREATE TABLE network_interfaces (
     eni_type          TEXT NOT NULL,
     device_index      BIGINT NOT NULL,
     private_ip        TEXT NOT NULL,
+    secondary_ips     TEXT NOT NULL DEFAULT '[]',
+    ipv6_addresses    TEXT NOT NULL DEFAULT '[]',
     mac_address       TEXT NOT NULL,
     queue_number      BIGINT NOT NULL,
     creation_time     BIGINT NOT NULL
