@@ -49,7 +49,7 @@ func (r *Runner) upkeep(ctx context.Context) {
 	for {
 		if time.Since(lastRescue) >= rescueInterval {
 			lastRescue = time.Now()
-			if _, err := r.RescueStuck(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if _, err := r.RescueStuck(ctx, time.Now().Add(-RescueAfter)); err != nil && ctx.Err() == nil {
 				r.log.Error("rescue stuck jobs", "err", err)
 			}
 		}
@@ -90,18 +90,17 @@ func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
 	return len(res), tx.Commit(ctx)
 }
 
-// RescueStuck puts back the jobs marked running since before now minus
-// RescueAfter (their process died holding them) to be run again at once, or
-// discards those that used their last attempt, as River's rescuer does. It
-// returns how many it rescued.
-func (r *Runner) RescueStuck(ctx context.Context, now time.Time) (int, error) {
-	horizon := now.Add(-RescueAfter)
+// RescueStuck puts back the jobs marked running since before horizon
+// (their process died holding them) to be run again at once, or discards
+// those that used their last attempt, as River's rescuer does. It returns
+// how many it rescued.
+func (r *Runner) RescueStuck(ctx context.Context, horizon time.Time) (int, error) {
 	stuck, err := r.exec.JobGetStuck(ctx, &riverdriver.JobGetStuckParams{Max: upkeepBatch, StuckHorizon: horizon})
 	if err != nil || len(stuck) == 0 {
 		return 0, err
 	}
 	p := &riverdriver.JobRescueManyParams{StuckHorizon: horizon}
-	now = now.UTC()
+	now := time.Now().UTC()
 	for _, job := range stuck {
 		msg, _ := json.Marshal(rivertype.AttemptError{At: now, Attempt: max(job.Attempt, 0), Error: "rescued: the process working it is gone"})
 		state, finalized := rivertype.JobStateRetryable, (*time.Time)(nil)
