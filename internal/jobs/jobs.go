@@ -88,6 +88,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		Logger:               logger,
 		JobTimeout:           JobTimeout,
 		RescueStuckJobsAfter: RescueAfter,
+		RetryPolicy:          retryPolicy{},
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers:              workers,
 		FetchCooldown:        25 * time.Millisecond,

@@ -24,7 +24,7 @@ import (
 const (
 	// JobTimeout cancels a job that runs this long. ecsd's jobs are one
 	// short transaction each.
-	JobTimeout = 5 * time.Second
+	JobTimeout = 3 * time.Second
 	// RescueAfter is when a job still marked running belongs to a process
 	// that is gone: a live one would have cancelled it at JobTimeout.
 	RescueAfter = JobTimeout + time.Second
@@ -62,6 +62,18 @@ func (r *Runner) upkeep(ctx context.Context) {
 		case <-sched.C:
 		}
 	}
+}
+
+// retryPolicy retries a failed job soon: 100 ms, doubling up to 2 s.
+// ecsd's jobs fail only when the store does (they are compare-and-sets
+// that cannot fail on their data), and River's default (attempt⁴ seconds:
+// 16 s for the second retry, 81 s for the third) would leave a paid change
+// unapplied for minutes after the store came back.
+type retryPolicy struct{}
+
+func (retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	d := 100 * time.Millisecond << min(max(len(job.Errors), 0), 5)
+	return time.Now().Add(min(d, 2*time.Second))
 }
 
 func (r *Runner) stopUpkeep() {
