@@ -13,3 +13,6 @@ func (s *Store) MigrateTo(ctx context.Context, v int64) error {
 	_, err = p.UpTo(ctx, v)
 	return err
 }
+
+// MarkUnavailable is markUnavailable, for the test of what it marks.
+var MarkUnavailable = markUnavailable
