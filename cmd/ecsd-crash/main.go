@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	kills := flag.Int("kills", 20, "SIGKILLs per run")
+	kills := flag.Int("kills", 20, "stops per run, each followed by a restart: SIGKILL, every fourth SIGTERM")
 	workers := flag.Int("workers", 8, "concurrent clients")
 	up := flag.Duration("up", 2*time.Second, "longest time a process runs under load before it is killed")
 	db := flag.String("db", os.Getenv("ECSD_TEST_POSTGRES_DSN"), "PostgreSQL URL (default $ECSD_TEST_POSTGRES_DSN); empty: SQLite only")
@@ -58,7 +58,7 @@ func run(ctx context.Context, kills, workers int, up time.Duration, db string, r
 		runs = append(runs, crash.Config{DB: db, Replicas: 1}, crash.Config{DB: db, Replicas: replicas})
 	}
 	failed := false
-	fmt.Printf("%-10s %8s %5s %9s %8s %8s %6s %9s %7s %10s %10s\n", "store", "replicas", "kills", "requests", "retried", "changes", "buys", "renewals", "orders", "recovery", "violations")
+	fmt.Printf("%-10s %8s %11s %9s %8s %8s %6s %9s %7s %10s %10s\n", "store", "replicas", "stops(term)", "requests", "retried", "changes", "buys", "renewals", "orders", "recovery", "violations")
 	for i, cfg := range runs {
 		cfg.Bin, cfg.Kills, cfg.Workers, cfg.Up, cfg.Seed, cfg.Log = bin, kills, workers, up, seed+uint64(i), os.Stderr
 		cfg.Dir, err = os.MkdirTemp(dir, "run")
@@ -78,7 +78,7 @@ func run(ctx context.Context, kills, workers int, up time.Duration, db string, r
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-10s %8d %5d %9d %8d %8d %6d %9d %7d %10s %10d\n", res.Store, res.Replicas, res.Kills, res.Requests, res.Retries,
+		fmt.Printf("%-10s %8d %11s %9d %8d %8d %6d %9d %7d %10s %10d\n", res.Store, res.Replicas, fmt.Sprintf("%d(%d)", res.Kills, res.Terms), res.Requests, res.Retries,
 			res.Changes, res.Buys, res.Renewals, res.Orders, res.Recovery.Round(time.Millisecond), len(res.Violations))
 		for _, v := range res.Violations {
 			fmt.Println("  violation:", v)

@@ -44,7 +44,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// kills is 3 per run, or ECSD_CRASH_KILLS for a longer run.
+// kills is 4 per run (the fourth a SIGTERM), or ECSD_CRASH_KILLS for a
+// longer run.
 func kills(t *testing.T) int {
 	if v := os.Getenv("ECSD_CRASH_KILLS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -53,7 +54,7 @@ func kills(t *testing.T) int {
 		}
 		return n
 	}
-	return 3
+	return 4
 }
 
 func runCrash(t *testing.T, cfg crash.Config) {
@@ -65,8 +66,8 @@ func runCrash(t *testing.T, cfg crash.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s ×%d: %d kills, %d requests (%d retried), accepted %d changes, %d buys, %d renewals; %d orders, %d instances; recovery ≤ %s; %d refused",
-		res.Store, res.Replicas, res.Kills, res.Requests, res.Retries, res.Changes, res.Buys, res.Renewals, res.Orders, res.Instances, res.Recovery.Round(time.Millisecond), res.Refused)
+	t.Logf("%s ×%d: %d stops (%d SIGTERM), %d requests (%d retried), accepted %d changes, %d buys, %d renewals; %d orders, %d instances; recovery ≤ %s; %d refused",
+		res.Store, res.Replicas, res.Kills, res.Terms, res.Requests, res.Retries, res.Changes, res.Buys, res.Renewals, res.Orders, res.Instances, res.Recovery.Round(time.Millisecond), res.Refused)
 	for _, n := range res.Notes {
 		t.Log("note:", n)
 	}

@@ -38,6 +38,7 @@ type proc struct {
 	log  string
 	cmd  *exec.Cmd
 	done chan error
+	from int64 // the log's size when the process started
 }
 
 func freeAddr() (string, error) {
@@ -64,6 +65,9 @@ func (p *proc) start(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil {
+		p.from = fi.Size()
+	}
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
@@ -124,4 +128,13 @@ func (p *proc) term(timeout time.Duration) error {
 		p.kill()
 		return fmt.Errorf("ecsd did not exit within %s of SIGTERM; see %s", timeout, p.log)
 	}
+}
+
+// logged returns what the process wrote to its log since it started.
+func (p *proc) logged() string {
+	b, err := os.ReadFile(p.log)
+	if err != nil || int64(len(b)) < p.from {
+		return ""
+	}
+	return string(b[p.from:])
 }

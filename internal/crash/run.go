@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +22,7 @@ type Config struct {
 	// SQLite in Dir.
 	DB       string
 	Replicas int // processes on the one store (SQLite: 1)
-	Kills    int // SIGKILLs, each followed by a restart
+	Kills    int // stops, each followed by a restart: SIGKILL, every fourth SIGTERM
 	Workers  int // concurrent clients
 	// Up is the longest a process runs under load before it is killed; the
 	// time is drawn between Up/4 and Up.
@@ -34,6 +35,7 @@ type Config struct {
 type Result struct {
 	Store                          string
 	Replicas, Kills                int
+	Terms                          int // of the kills, those that were SIGTERM
 	Requests, Retries, Lost        int64
 	Buys, Changes, Renewals, Reads int64
 	Refused                        int64
@@ -146,7 +148,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, ctx.Err()
 		}
 		victim := procs[rnd.IntN(len(procs))]
-		victim.kill()
+		how := "kill"
+		if k%4 == 3 {
+			// Every fourth stop is an operator's: SIGTERM under load. The
+			// process drains its requests and lets its running jobs
+			// finish; none is cancelled.
+			how = "SIGTERM"
+			if err := victim.term(30 * time.Second); err != nil {
+				res.Violations = append(res.Violations, fmt.Sprintf("stop %d: %v", k+1, err))
+			}
+			if strings.Contains(victim.logged(), "context canceled") {
+				res.Violations = append(res.Violations, fmt.Sprintf("stop %d: a job or request was cancelled by SIGTERM; see %s", k+1, victim.log))
+			}
+			res.Terms++
+		} else {
+			victim.kill()
+		}
 		killedAt := time.Now()
 		inFlight, err := changesInFlight(ctx, st, acc.AccountId)
 		if err != nil {
@@ -169,8 +186,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Violations = append(res.Violations, fmt.Sprintf("kill %d: %v", k+1, err))
 		}
 		res.Recovery = max(res.Recovery, d)
-		fmt.Fprintf(cfg.Log, "kill %d/%d (%s): %d changes in flight, applied %s after the %s; accepted so far: %d changes, %d buys, %d renewals\n",
-			k+1, cfg.Kills, victim.Addr, len(inFlight), d.Round(time.Millisecond), map[bool]string{true: "restart", false: "kill"}[len(procs) == 1],
+		fmt.Fprintf(cfg.Log, "stop %d/%d (%s, %s): %d changes in flight, applied %s after the %s; accepted so far: %d changes, %d buys, %d renewals\n",
+			k+1, cfg.Kills, how, victim.Addr, len(inFlight), d.Round(time.Millisecond), map[bool]string{true: "restart", false: "kill"}[len(procs) == 1],
 			c.changes.Load(), c.buys.Load(), c.renewals.Load())
 	}
 	stopLoad()

@@ -27,6 +27,10 @@ type Runner struct {
 	log      *slog.Logger
 	stop     context.CancelFunc // ends the upkeep loop
 	stopped  chan struct{}
+	// soleProcess: no other process works these jobs (SQLite: one
+	// process serves the file), so a job running at start was left by a
+	// dead process and is rescued at once.
+	soleProcess bool
 }
 
 // Config tunes the runner.
@@ -58,6 +62,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		driver = riverdatabasesql.NewWithPgxListener(st.DB(), pool)
 	} else {
 		driver = riversqlite.New(st.DB())
+		r.soleProcess = true
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &NonceCleanupWorker{Store: st})
@@ -83,6 +88,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		Logger:               logger,
 		JobTimeout:           JobTimeout,
 		RescueStuckJobsAfter: RescueAfter,
+		RetryPolicy:          retryPolicy{},
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers:              workers,
 		FetchCooldown:        25 * time.Millisecond,
@@ -111,6 +117,11 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 // a signal that cancels ctx must let them finish (Stop decides when they
 // are cut short).
 func (r *Runner) Start(ctx context.Context) error {
+	if r.soleProcess {
+		if _, err := r.RescueStuck(ctx, time.Now().Add(time.Second)); err != nil {
+			return fmt.Errorf("rescue the jobs of the previous process: %w", err)
+		}
+	}
 	if err := r.Client.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}

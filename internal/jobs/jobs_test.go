@@ -170,3 +170,37 @@ func TestStopLetsRunningJobFinish(t *testing.T) {
 		}
 	})
 }
+
+// On SQLite one process serves the file, so a job marked running when a
+// process starts was left by the previous one, killed: it is put back at
+// start, not RescueAfter later.
+func TestSQLiteRestartRescuesAtOnce(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	w := &probeWorker{done: make(chan error, 4)}
+	r := newRunner(t, st, w)
+	ctx := context.Background()
+	res, err := r.Client.Insert(ctx, probeArgs{N: 4}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := r.Client.Driver().GetExecutor()
+	if taken, err := exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{
+		ClientID: "ecsd_dead_1", MaxAttemptedBy: 100, MaxToLock: 10, Queue: river.QueueDefault,
+	}); err != nil || len(taken.Jobs) != 1 {
+		t.Fatalf("marking the job running: %v", err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(ctx)
+	job, err := exec.JobGetByID(ctx, &riverdriver.JobGetByIDParams{ID: res.Job.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.State == "running" && len(job.AttemptedBy) == 1 {
+		t.Errorf("the dead process's job is still running after Start (attempted by %v)", job.AttemptedBy)
+	}
+	if err := waitRun(t, w, 15*time.Second, "the previous process's job"); err != nil {
+		t.Fatal(err)
+	}
+}

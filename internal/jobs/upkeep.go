@@ -24,7 +24,7 @@ import (
 const (
 	// JobTimeout cancels a job that runs this long. ecsd's jobs are one
 	// short transaction each.
-	JobTimeout = 5 * time.Second
+	JobTimeout = 3 * time.Second
 	// RescueAfter is when a job still marked running belongs to a process
 	// that is gone: a live one would have cancelled it at JobTimeout.
 	RescueAfter = JobTimeout + time.Second
@@ -49,7 +49,7 @@ func (r *Runner) upkeep(ctx context.Context) {
 	for {
 		if time.Since(lastRescue) >= rescueInterval {
 			lastRescue = time.Now()
-			if _, err := r.RescueStuck(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if _, err := r.RescueStuck(ctx, time.Now().Add(-RescueAfter)); err != nil && ctx.Err() == nil {
 				r.log.Error("rescue stuck jobs", "err", err)
 			}
 		}
@@ -62,6 +62,18 @@ func (r *Runner) upkeep(ctx context.Context) {
 		case <-sched.C:
 		}
 	}
+}
+
+// retryPolicy retries a failed job soon: 100 ms, doubling up to 2 s.
+// ecsd's jobs fail only when the store does (they are compare-and-sets
+// that cannot fail on their data), and River's default (attempt⁴ seconds:
+// 16 s for the second retry, 81 s for the third) would leave a paid change
+// unapplied for minutes after the store came back.
+type retryPolicy struct{}
+
+func (retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	d := 100 * time.Millisecond << min(max(len(job.Errors), 0), 5)
+	return time.Now().Add(min(d, 2*time.Second))
 }
 
 func (r *Runner) stopUpkeep() {
@@ -90,18 +102,17 @@ func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
 	return len(res), tx.Commit(ctx)
 }
 
-// RescueStuck puts back the jobs marked running since before now minus
-// RescueAfter (their process died holding them) to be run again at once, or
-// discards those that used their last attempt, as River's rescuer does. It
-// returns how many it rescued.
-func (r *Runner) RescueStuck(ctx context.Context, now time.Time) (int, error) {
-	horizon := now.Add(-RescueAfter)
+// RescueStuck puts back the jobs marked running since before horizon
+// (their process died holding them) to be run again at once, or discards
+// those that used their last attempt, as River's rescuer does. It returns
+// how many it rescued.
+func (r *Runner) RescueStuck(ctx context.Context, horizon time.Time) (int, error) {
 	stuck, err := r.exec.JobGetStuck(ctx, &riverdriver.JobGetStuckParams{Max: upkeepBatch, StuckHorizon: horizon})
 	if err != nil || len(stuck) == 0 {
 		return 0, err
 	}
 	p := &riverdriver.JobRescueManyParams{StuckHorizon: horizon}
-	now = now.UTC()
+	now := time.Now().UTC()
 	for _, job := range stuck {
 		msg, _ := json.Marshal(rivertype.AttemptError{At: now, Attempt: max(job.Attempt, 0), Error: "rescued: the process working it is gone"})
 		state, finalized := rivertype.JobStateRetryable, (*time.Time)(nil)
