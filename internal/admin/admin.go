@@ -27,7 +27,10 @@ import (
 	"github.com/ecsd/ecsd/internal/store"
 )
 
-// API serves the admin endpoints.
+// API serves the admin endpoints. A handler that writes reads everything it
+// needs from the pool (the manual clock's time included) before it opens its
+// transaction, or reads it through the transaction: never the pool while a
+// transaction holds a connection, which a small pool would deadlock on.
 type API struct {
 	Token   string
 	Store   *store.Store
@@ -145,8 +148,9 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var created *account.Created
+	now := a.Clock.Now() // before the transaction: the manual clock reads the pool
 	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		created, err = account.Create(r.Context(), tx, a.Clock.Now(), p)
+		created, err = account.Create(r.Context(), tx, now, p)
 		return err
 	})
 	if err != nil {
@@ -347,9 +351,10 @@ func (a *API) payOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var o *store.Order
+	now := a.Clock.Now()
 	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		o, err = a.ECS.PayOrder(r.Context(), tx, a.Clock.Now(), id)
+		o, err = a.ECS.PayOrder(r.Context(), tx, now, id)
 		return err
 	})
 	if err != nil {
@@ -387,8 +392,9 @@ func (a *API) adjustBalance(w http.ResponseWriter, r *http.Request) {
 		in.Kind = store.LedgerCash
 	}
 	var acc *store.Account
+	now := a.Clock.Now()
 	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		acc, err = account.Adjust(r.Context(), tx, a.Clock.Now(), id, in.Kind, amt)
+		acc, err = account.Adjust(r.Context(), tx, now, id, in.Kind, amt)
 		return err
 	})
 	a.writeAccount(w, r, acc, err)

@@ -61,6 +61,8 @@ type Config struct {
 	DefaultAccessKeyID     string
 	DefaultAccessKeySecret string
 	Throttle               rpc.ThrottleConfig
+	// MaxConns is the store's pool size (0: the store's default).
+	MaxConns int
 	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
 	RAMMode string
 	Log     *slog.Logger
@@ -138,7 +140,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if dsn == "" {
 		return nil, errors.New("no store: give --data DIR or --db postgres://...")
 	}
-	if s.Store, err = store.Open(ctx, dsn, store.Options{}); err != nil {
+	if s.Store, err = store.Open(ctx, dsn, store.Options{MaxConns: cfg.MaxConns}); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -302,12 +304,13 @@ func (s *Server) bootstrap(ctx context.Context) error {
 			fmt.Fprintf(s.cfg.Out, "ecsd: admin token (kept %s; printed only now):\n  %s\n", where, token)
 		}
 	}
+	now := s.Clock.Now() // before the transaction: the manual clock reads the pool
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
-		won, err := tx.SettingInsert(ctx, "bootstrap.default_account", s.Clock.Now().Format(time.RFC3339))
+		won, err := tx.SettingInsert(ctx, "bootstrap.default_account", now.Format(time.RFC3339))
 		if err != nil || !won {
 			return err
 		}
-		created, err := account.Create(ctx, tx, s.Clock.Now(), account.CreateParams{
+		created, err := account.Create(ctx, tx, now, account.CreateParams{
 			Name:            "default",
 			Balance:         money.Amount(1_000_000), // 10000.00
 			AccessKeyID:     s.cfg.DefaultAccessKeyID,
