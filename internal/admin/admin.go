@@ -30,7 +30,10 @@ import (
 	"github.com/ecsd/ecsd/internal/store"
 )
 
-// API serves the admin endpoints.
+// API serves the admin endpoints. A handler that writes reads everything it
+// needs from the pool (the manual clock's time included) before it opens its
+// transaction, or reads it through the transaction: never the pool while a
+// transaction holds a connection, which a small pool would deadlock on.
 type API struct {
 	Token   string
 	Store   *store.Store
@@ -143,8 +146,9 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var created *account.Created
+	now := a.Clock.Now() // before the transaction: the manual clock reads the pool
 	err = a.Store.InTx(r.Context(), func(tx *store.Tx) error {
-		created, err = account.Create(r.Context(), tx, a.Clock.Now(), p)
+		created, err = account.Create(r.Context(), tx, now, p)
 		return err
 	})
 	if err != nil {
@@ -356,9 +360,10 @@ func (a *API) writeOrder(w http.ResponseWriter, o *store.Order, err error) {
 // transaction.
 func (a *API) PayOrder(ctx context.Context, orderID string) (*store.Order, error) {
 	var o *store.Order
+	now := a.Clock.Now() // before the transaction: the manual clock reads the pool
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		o, err = a.ECS.PayOrder(ctx, tx, a.Clock.Now(), orderID)
+		o, err = a.ECS.PayOrder(ctx, tx, now, orderID)
 		return err
 	})
 	return o, err
@@ -414,8 +419,9 @@ func (a *API) AdjustBalance(ctx context.Context, accountID, amountText, kind str
 		kind = store.LedgerCash
 	}
 	var acc *store.Account
+	now := a.Clock.Now() // before the transaction: the manual clock reads the pool
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		acc, err = account.Adjust(ctx, tx, a.Clock.Now(), accountID, kind, amt)
+		acc, err = account.Adjust(ctx, tx, now, accountID, kind, amt)
 		return err
 	})
 	return acc, err

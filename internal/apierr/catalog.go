@@ -10,6 +10,7 @@ var (
 	ChargeTypeViolation                                         = def(403, "ChargeTypeViolation", "The operation is not permitted due to charge type of the instance.")
 	DeleteConflictPolicyUser                                    = def(409, "DeleteConflict.Policy.User", "The policy CAN NOT be attached to any user while deleting the policy.")
 	DeleteConflictPolicyVersion                                 = def(409, "DeleteConflict.Policy.Version", "The policy CAN NOT have any non-default version while deleting the policy.")
+	DeleteConflictPolicyVersionDefault                          = def(409, "DeleteConflict.Policy.Version.Default", "You cannot delete the default policy version.")
 	DeleteConflictUserAccessKey                                 = def(409, "DeleteConflict.User.AccessKey", "The user CAN NOT has any access key while deleting the user.")
 	DeleteConflictUserPolicy                                    = def(409, "DeleteConflict.User.Policy", "The user CAN NOT has any attached policy while deleting the user.")
 	DryRunOperation                                             = def(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")

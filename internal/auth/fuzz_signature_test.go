@@ -63,7 +63,7 @@ func FuzzSignaturesDifferential(f *testing.F) {
 	f.Fuzz(func(t *testing.T, acs3, post bool, rawParams, action, body string, pos uint16, b byte) {
 		params, ok := fuzzParams(rawParams, acs3)
 		if !ok {
-			t.Skip()
+			return // not a request the SDKs could send; no Skip: CI counts skips
 		}
 		method := http.MethodGet
 		if post {
@@ -76,7 +76,7 @@ func FuzzSignaturesDifferential(f *testing.F) {
 			in = signV1SDK(t, method, params)
 		}
 		if in == nil {
-			t.Skip()
+			return // not a request the SDKs could send; no Skip: CI counts skips
 		}
 		// The tampered copy goes first: had it verified, it would have
 		// spent the nonce the original needs.

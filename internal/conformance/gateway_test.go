@@ -409,7 +409,7 @@ func TestGatewayErrorsRaw(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=LTAI\xff\xfe,SignedHeaders=host,Signature=00")
+			req.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=LTAI\xff\xfe,SignedHeaders=host;x-acs-action;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=00")
 			req.Header.Set("x-acs-date", time.Now().UTC().Format("2006-01-02T15:04:05Z"))
 			req.Header.Set("x-acs-signature-nonce", newNonce())
 			req.Header.Set("x-acs-action", "DescribeRegions")

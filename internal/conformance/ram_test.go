@@ -960,6 +960,81 @@ func ramTestPolicies(t *testing.T, main *ramActor) {
 	_, err = main.ram.GetPolicy(r)
 	ramErr(t, "GetPolicy custom as System", err, 404, "EntityNotExist.Policy")
 
+	// Policy versions: listed oldest first with the default marked, read
+	// one by one, deleted one by one but never the default; a policy with
+	// versions besides its default cannot be deleted.
+	lv := ramsdk.CreateListPolicyVersionsRequest()
+	lv.PolicyType, lv.PolicyName = "Custom", "pol-1"
+	versions, err := main.ram.ListPolicyVersions(lv)
+	ramOK(t, "ListPolicyVersions", err)
+	var ids []string
+	def := ""
+	for _, v := range versions.PolicyVersions.PolicyVersion {
+		ids = append(ids, v.VersionId)
+		if v.IsDefaultVersion {
+			if def != "" {
+				t.Errorf("two default versions: %s and %s", def, v.VersionId)
+			}
+			def = v.VersionId
+		}
+		if v.PolicyDocument == "" || !ramDatePattern.MatchString(v.CreateDate) {
+			t.Errorf("ListPolicyVersions: %+v", v)
+		}
+	}
+	if !slices.Equal(ids, []string{"v1", "v2", "v3", "v4", "v5"}) || def == "" {
+		t.Fatalf("ListPolicyVersions: %v, default %q", ids, def)
+	}
+	gv := ramsdk.CreateGetPolicyVersionRequest()
+	gv.PolicyType, gv.PolicyName, gv.VersionId = "Custom", "pol-1", "v4"
+	got, err := main.ram.GetPolicyVersion(gv)
+	ramOK(t, "GetPolicyVersion v4", err)
+	if got.PolicyVersion.VersionId != "v4" || got.PolicyVersion.PolicyDocument != doc3 || got.PolicyVersion.IsDefaultVersion != (def == "v4") {
+		t.Errorf("GetPolicyVersion v4: %+v", got.PolicyVersion)
+	}
+	ramErr(t, "DeletePolicy with versions", main.deletePolicy("pol-1"), 409, "DeleteConflict.Policy.Version")
+	dv := ramsdk.CreateDeletePolicyVersionRequest()
+	dv.PolicyName, dv.VersionId = "pol-1", def
+	_, err = main.ram.DeletePolicyVersion(dv)
+	ramErr(t, "DeletePolicyVersion default", err, 409, "DeleteConflict.Policy.Version.Default")
+	for _, id := range ids {
+		if id == def {
+			continue
+		}
+		dv = ramsdk.CreateDeletePolicyVersionRequest()
+		dv.PolicyName, dv.VersionId = "pol-1", id
+		_, err = main.ram.DeletePolicyVersion(dv)
+		ramOK(t, "DeletePolicyVersion "+id, err)
+	}
+	dv = ramsdk.CreateDeletePolicyVersionRequest()
+	dv.PolicyName, dv.VersionId = "pol-1", "v9"
+	_, err = main.ram.DeletePolicyVersion(dv)
+	ramErr(t, "DeletePolicyVersion v9", err, 404, "EntityNotExist.Policy.Version")
+	dv = ramsdk.CreateDeletePolicyVersionRequest()
+	dv.PolicyName, dv.VersionId = "no-such", "v1"
+	_, err = main.ram.DeletePolicyVersion(dv)
+	ramErr(t, "DeletePolicyVersion of no policy", err, 404, "EntityNotExist.Policy")
+	gv = ramsdk.CreateGetPolicyVersionRequest()
+	gv.PolicyType, gv.PolicyName, gv.VersionId = "Custom", "pol-1", ids[0]
+	if ids[0] != def {
+		_, err = main.ram.GetPolicyVersion(gv)
+		ramErr(t, "GetPolicyVersion deleted", err, 404, "EntityNotExist.Policy.Version")
+	}
+	versions, err = main.ram.ListPolicyVersions(lv)
+	ramOK(t, "ListPolicyVersions after deletes", err)
+	if vs := versions.PolicyVersions.PolicyVersion; len(vs) != 1 || vs[0].VersionId != def || !vs[0].IsDefaultVersion {
+		t.Errorf("ListPolicyVersions after deletes: %+v", vs)
+	}
+	lv = ramsdk.CreateListPolicyVersionsRequest()
+	lv.PolicyType, lv.PolicyName = "System", "AliyunECSReadOnlyAccess"
+	versions, err = main.ram.ListPolicyVersions(lv)
+	ramOK(t, "ListPolicyVersions System", err)
+	if vs := versions.PolicyVersions.PolicyVersion; len(vs) != 1 || vs[0].VersionId != "v1" || !vs[0].IsDefaultVersion || vs[0].PolicyDocument == "" {
+		t.Errorf("ListPolicyVersions System: %+v", vs)
+	}
+	lv.PolicyType, lv.PolicyName = "Custom", "no-such"
+	_, err = main.ram.ListPolicyVersions(lv)
+	ramErr(t, "ListPolicyVersions of no policy", err, 404, "EntityNotExist.Policy")
+
 	// DeletePolicy.
 	ramOK(t, "DeletePolicy", main.deletePolicy("pol-1"))
 	r = ramsdk.CreateGetPolicyRequest()

@@ -40,7 +40,7 @@ func (a *Authorizer) Authorize(ctx context.Context, q rpc.Authorization) error {
 		return err
 	}
 	req := policy.Request{Action: q.Action.RAM, Resources: resources, Context: requestContext(q)}
-	dec, err := a.decide(ctx, q.Caller, req)
+	dec, err := a.decide(ctx, a.Store.Q, q.Caller, req)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,13 @@ func (a *Authorizer) Permit(ctx context.Context, q rpc.Authorization, action str
 		resources = []string{"*"}
 	}
 	req := policy.Request{Action: action, Resources: resources, Context: requestContext(q)}
-	dec, err := a.decide(ctx, c, req)
+	// Inside a write action the pool may have no connection to spare: the
+	// transaction holds it. Read through the transaction then.
+	queries := a.Store.Q
+	if q.Tx != nil {
+		queries = q.Tx.Q
+	}
+	dec, err := a.decide(ctx, queries, c, req)
 	if err != nil {
 		return false, err
 	}
@@ -103,12 +109,12 @@ func (a *Authorizer) enforce(ctx context.Context, c auth.Caller, req policy.Requ
 }
 
 // decide evaluates every policy attached to the caller.
-func (a *Authorizer) decide(ctx context.Context, c auth.Caller, req policy.Request) (policy.Decision, error) {
-	atts, err := a.Store.RAMUserPolicyList(ctx, c.AccountID, c.UserName)
+func (a *Authorizer) decide(ctx context.Context, q store.Q, c auth.Caller, req policy.Request) (policy.Decision, error) {
+	atts, err := q.RAMUserPolicyList(ctx, c.AccountID, c.UserName)
 	if err != nil {
 		return policy.Decision{}, err
 	}
-	docs, err := a.Store.RAMUserPolicyDocuments(ctx, c.AccountID, c.UserName)
+	docs, err := q.RAMUserPolicyDocuments(ctx, c.AccountID, c.UserName)
 	if err != nil {
 		return policy.Decision{}, err
 	}

@@ -271,7 +271,114 @@ func deletePolicy(ctx context.Context, env *rpc.Env, req *DeletePolicyRequest) (
 	if n > 0 {
 		return nil, apierr.DeleteConflictPolicyUser.New()
 	}
+	versions, err := env.Tx.RAMPolicyVersionList(ctx, env.Caller.AccountID, req.PolicyName)
+	if err != nil {
+		return nil, err
+	}
+	if len(versions) > 1 {
+		return nil, apierr.DeleteConflictPolicyVersion.Newf("The policy CAN NOT have any non-default version while deleting the policy: %s has %d versions; delete the others with DeletePolicyVersion first.", req.PolicyName, len(versions))
+	}
 	return &Empty{}, env.Tx.RAMPolicyDelete(ctx, env.Caller.AccountID, req.PolicyName)
+}
+
+// ListPolicyVersionsRequest is ListPolicyVersions' input.
+type ListPolicyVersionsRequest struct {
+	PolicyType string `param:"PolicyType,required"`
+	PolicyName string `param:"PolicyName,required"`
+}
+
+// ListPolicyVersionsResponse lists a policy's versions, oldest first.
+type ListPolicyVersionsResponse struct {
+	rpc.Response
+	PolicyVersions struct{ PolicyVersion []VersionView }
+}
+
+func listPolicyVersions(ctx context.Context, env *rpc.Env, req *ListPolicyVersionsRequest) (*ListPolicyVersionsResponse, error) {
+	versions, err := policyVersions(ctx, env, req.PolicyType, req.PolicyName)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ListPolicyVersionsResponse{}
+	resp.PolicyVersions.PolicyVersion = versions
+	return resp, nil
+}
+
+// GetPolicyVersionRequest is GetPolicyVersion's input.
+type GetPolicyVersionRequest struct {
+	PolicyType string `param:"PolicyType,required"`
+	PolicyName string `param:"PolicyName,required"`
+	VersionId  string `param:"VersionId,required"`
+}
+
+// GetPolicyVersionResponse is one version of a policy.
+type GetPolicyVersionResponse struct {
+	rpc.Response
+	PolicyVersion VersionView
+}
+
+func getPolicyVersion(ctx context.Context, env *rpc.Env, req *GetPolicyVersionRequest) (*GetPolicyVersionResponse, error) {
+	versions, err := policyVersions(ctx, env, req.PolicyType, req.PolicyName)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		if v.VersionId == req.VersionId {
+			return &GetPolicyVersionResponse{PolicyVersion: v}, nil
+		}
+	}
+	return nil, apierr.EntityNotExistPolicyVersion.Newf("The policy version does not exist: %s %s.", req.PolicyName, req.VersionId)
+}
+
+// policyVersions returns the versions of a system policy (one, v1) or of
+// the caller's custom policy, oldest first.
+func policyVersions(ctx context.Context, env *rpc.Env, policyType, name string) ([]VersionView, error) {
+	if err := checkPolicyType(policyType); err != nil {
+		return nil, err
+	}
+	if policyType == System {
+		sp, ok := systemPolicy(name)
+		if !ok {
+			return nil, apierr.EntityNotExistPolicy.Newf("The policy does not exist: %s.", name)
+		}
+		v := viewSystem(sp)
+		return []VersionView{{VersionId: "v1", IsDefaultVersion: true, PolicyDocument: sp.Document, CreateDate: v.CreateDate}}, nil
+	}
+	p, err := findCustom(ctx, env.Q(), env.Caller.AccountID, name)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := env.Q().RAMPolicyVersionList(ctx, env.Caller.AccountID, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]VersionView, 0, len(versions))
+	for _, v := range versions {
+		out = append(out, VersionView{VersionId: v.VersionID, IsDefaultVersion: v.VersionID == p.DefaultVersion, PolicyDocument: v.Document, CreateDate: rpc.FormatTimeSeconds(v.CreateDate)})
+	}
+	return out, nil
+}
+
+// DeletePolicyVersionRequest is DeletePolicyVersion's input.
+type DeletePolicyVersionRequest struct {
+	PolicyName string `param:"PolicyName,required"`
+	VersionId  string `param:"VersionId,required"`
+}
+
+// deletePolicyVersion removes a non-default version of a custom policy;
+// the default one goes only with the policy (DeletePolicy).
+func deletePolicyVersion(ctx context.Context, env *rpc.Env, req *DeletePolicyVersionRequest) (*Empty, error) {
+	p, err := findCustom(ctx, env.Tx.Q, env.Caller.AccountID, req.PolicyName)
+	if err != nil {
+		return nil, err
+	}
+	if req.VersionId == p.DefaultVersion {
+		return nil, apierr.DeleteConflictPolicyVersionDefault.Newf("You cannot delete the default policy version: %s is the default of %s.", req.VersionId, req.PolicyName)
+	}
+	err = env.Tx.RAMPolicyVersionDelete(ctx, env.Caller.AccountID, req.PolicyName, req.VersionId)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apierr.EntityNotExistPolicyVersion.Newf("The policy version does not exist: %s %s.", req.PolicyName, req.VersionId)
+	}
+	return &Empty{}, err
 }
 
 // CreatePolicyVersionRequest is CreatePolicyVersion's input.

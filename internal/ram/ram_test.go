@@ -227,9 +227,9 @@ func TestRAMNewProduct(t *testing.T) {
 	}
 	want := []string{
 		"AttachPolicyToUser", "CreateAccessKey", "CreatePolicy", "CreatePolicyVersion", "CreateUser",
-		"DeleteAccessKey", "DeletePolicy", "DeleteUser", "DetachPolicyFromUser", "GetPolicy", "GetUser",
-		"ListAccessKeys", "ListPolicies", "ListPoliciesForUser", "ListUsers", "SetDefaultPolicyVersion",
-		"UpdateAccessKey", "UpdateUser",
+		"DeleteAccessKey", "DeletePolicy", "DeletePolicyVersion", "DeleteUser", "DetachPolicyFromUser", "GetPolicy",
+		"GetPolicyVersion", "GetUser", "ListAccessKeys", "ListPolicies", "ListPoliciesForUser", "ListPolicyVersions",
+		"ListUsers", "SetDefaultPolicyVersion", "UpdateAccessKey", "UpdateUser",
 	}
 	if !slices.Equal(names, want) {
 		t.Errorf("actions %v, want %v", names, want)

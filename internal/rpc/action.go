@@ -64,6 +64,9 @@ type Authorization struct {
 	Now     time.Time
 	// Store resolves the action's resources.
 	Store *store.Store
+	// Tx, when set, is the write transaction a handler's own permission
+	// check runs in: such a check reads through it, never the pool.
+	Tx *store.Tx
 }
 
 // ResourcesOf resolves the ARNs a call touches.

@@ -136,7 +136,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if caller.IsMainAccount() || s.Permit == nil {
 			return true, nil
 		}
-		return s.Permit(ctx, authz, action, resources...)
+		q := authz
+		q.Tx = env.Tx
+		return s.Permit(ctx, q, action, resources...)
 	}
 	var body any
 	if a.Write {

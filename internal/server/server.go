@@ -64,6 +64,8 @@ type Config struct {
 	DefaultAccessKeyID     string
 	DefaultAccessKeySecret string
 	Throttle               rpc.ThrottleConfig
+	// MaxConns is the store's pool size (0: the store's default).
+	MaxConns int
 	// RAMMode is ram.ModeEnforce (default) or ram.ModeLog.
 	RAMMode string
 	// CallLogMax and CallLogTTL bound the call log by count and age (0: the
@@ -150,7 +152,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if dsn == "" {
 		return nil, errors.New("no store: give --data DIR or --db postgres://...")
 	}
-	if s.Store, err = store.Open(ctx, dsn, store.Options{}); err != nil {
+	if s.Store, err = store.Open(ctx, dsn, store.Options{MaxConns: cfg.MaxConns}); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -340,7 +342,7 @@ func (s *Server) bootstrap(ctx context.Context) error {
 			fmt.Fprintf(s.cfg.Out, "ecsd: admin token (kept %s; printed only now):\n  %s\n", where, token)
 		}
 	}
-	now := s.Clock.Now()
+	now := s.Clock.Now() // before the transaction: the manual clock reads the pool
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		created, err := state.CreateDefault(ctx, tx, now, s.cfg.DefaultAccessKeyID, s.cfg.DefaultAccessKeySecret)
 		if err != nil || created == nil {

@@ -43,5 +43,6 @@ func (h hookedDB) QueryRowContext(ctx context.Context, query string, args ...any
 	h.hook(query, args)
 	return h.db.QueryRowContext(ctx, query, args...)
 }
+
 // MarkUnavailable is markUnavailable, for the test of what it marks.
 var MarkUnavailable = markUnavailable

@@ -58,6 +58,11 @@ func (s *Store) provider() (*goose.Provider, func(), error) {
 		}
 		db.SetMaxOpenConns(2)
 		done = func() { db.Close() }
+	} else if n := db.Stats().MaxOpenConnections; n == 1 {
+		// A pool of one (tests that prove no path needs a second): goose
+		// needs a second connection for its Go migrations, only meanwhile.
+		db.SetMaxOpenConns(2)
+		done = func() { db.SetMaxOpenConns(n) }
 	}
 	p, err := s.gooseProvider(db)
 	if err != nil {

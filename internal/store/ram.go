@@ -190,6 +190,13 @@ func (q Q) RAMPolicyVersionList(ctx context.Context, accountID, name string) ([]
 	return out, interpretError(rows.Err())
 }
 
+// RAMPolicyVersionDelete removes one version of a policy, or returns
+// ErrNotFound.
+func (q Q) RAMPolicyVersionDelete(ctx context.Context, accountID, name, versionID string) error {
+	res, err := q.db.ExecContext(ctx, `DELETE FROM ram_policy_versions WHERE account_id = $1 AND policy_name = $2 AND version_id = $3`, accountID, name, versionID)
+	return affectedOne(res, err)
+}
+
 // RAMPolicySetDefault makes a version the default. Returns ErrNotFound if
 // the version does not exist.
 func (q Q) RAMPolicySetDefault(ctx context.Context, accountID, name, versionID string, now time.Time) error {
