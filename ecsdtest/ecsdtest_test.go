@@ -163,8 +163,15 @@ func TestKitOptions(t *testing.T) {
 	if n, err := custom.Admin.Stock(ctx, "cn-hangzhou-h", "ecs.g6.large"); err != nil || n != 3 {
 		t.Errorf("stock from the catalog file: %d, %v; want 3", n, err)
 	}
+	dir := filepath.Dir(strings.TrimPrefix(strings.SplitN(custom.Internals().Store.DSN(), "?", 2)[0], "file:"))
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the SQLite store %s: %v", dir, err)
+	}
 	if err := custom.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("after Close the store %s is still there (%v)", dir, err)
 	}
 	if _, err := ecsdtest.Start(ecsdtest.WithCatalog(filepath.Join(t.TempDir(), "none.json"))); err == nil {
 		t.Error("a missing catalog file started a server")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/ecsd/ecsd/adminclient"
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/server"
@@ -240,7 +241,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case err == nil, errors.Is(err, context.Canceled) && !admin:
 		return exitOK
 	case admin:
-		fmt.Fprintln(stderr, "ecsd:", err)
+		var answer *adminclient.Error
+		if errors.As(err, &answer) {
+			fmt.Fprintf(stderr, "ecsd: %s (HTTP %d): %s\n", answer.Code, answer.Status, answer.Message)
+		} else {
+			fmt.Fprintln(stderr, "ecsd:", err)
+		}
 		return adminExitCode(err)
 	}
 	fmt.Fprintln(stderr, "ecsd:", err)

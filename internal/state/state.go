@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -165,14 +166,23 @@ func (m *Manager) Reset(ctx context.Context) (*account.Created, error) {
 }
 
 // replace runs before on the old state, empties it and runs fill, in one
-// transaction, with writers
-// kept out. Pending jobs of the old state are deleted with it; a job
-// already running finishes on its own, and its compare-and-set (instance
-// status, in-flight order id) finds nothing of the old state to act on.
-// A transaction that meets a concurrent one in a deadlock is run again.
+// transaction, with writers kept out. Pending jobs of the old state are
+// deleted with it; a job already running finishes on its own, and its
+// compare-and-set (instance status, in-flight order id) finds nothing of
+// the old state to act on. Timers of the old state are rows of it: a timer
+// loop that listed one finds it gone (new timers never reuse an id).
+// A transaction that cannot have the tables soon (writers hold them) is
+// run again after a pause, for up to about ten seconds.
 func (m *Manager) replace(ctx context.Context, before, fill func(tx *store.Tx) error) error {
 	var err error
-	for range 5 {
+	for attempt := range 40 {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
+			}
+		}
 		err = m.Store.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.StateLock(ctx, m.Store.Dialect()); err != nil {
 				return err

@@ -394,7 +394,10 @@ func constraintMessage(err error) string {
 
 // StateLock keeps writers out of the state tables until the transaction
 // ends (PostgreSQL; on SQLite the transaction already holds the one write
-// lock). Readers go on seeing the old state until the commit.
+// lock). Readers go on seeing the old state until the commit. It gives up
+// after a short wait (Retryable): a transaction that holds one of the
+// tables and waits for another one this lock already took would otherwise
+// deadlock with it, and PostgreSQL might pick the request as the victim.
 func (t *Tx) StateLock(ctx context.Context, d Dialect) error {
 	if d != Postgres {
 		return nil
@@ -403,7 +406,13 @@ func (t *Tx) StateLock(ctx context.Context, d Dialect) error {
 	for i, st := range StateTables {
 		names[i] = st.Name
 	}
-	_, err := t.tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`)
+	if _, err := t.tx.ExecContext(ctx, `SET LOCAL lock_timeout = '200ms'`); err != nil {
+		return interpretError(err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`); err != nil {
+		return interpretError(err)
+	}
+	_, err := t.tx.ExecContext(ctx, `SET LOCAL lock_timeout = DEFAULT`)
 	return interpretError(err)
 }
 
@@ -424,11 +433,18 @@ func (t *Tx) StateDelete(ctx context.Context) error {
 }
 
 // Retryable reports whether a transaction failed only for meeting another
-// one (a deadlock or a serialization failure), so running it again can
-// succeed.
+// one (a deadlock, a serialization failure, a lock not had in time), so
+// running it again can succeed.
 func Retryable(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "40P01", "40001", "55P03":
+		return true
+	}
+	return false
 }
 
 // ReadTx runs fn in a read-only transaction that sees one consistent state
