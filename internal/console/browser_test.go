@@ -65,7 +65,7 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelTimeout()
@@ -96,7 +96,7 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 // reloads are retried.
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(45 * time.Second)
 	for time.Now().Before(deadline) {
 		var ok bool
 		if err := chromedp.Run(ctx, chromedp.Evaluate(expr, &ok)); err == nil && ok {
@@ -106,7 +106,7 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	}
 	var html string
 	_ = chromedp.Run(ctx, chromedp.OuterHTML("main", &html, chromedp.ByQuery))
-	t.Fatalf("waited 20s for %s; page: %s", what, html)
+	t.Fatalf("waited 45s for %s; page: %s", what, html)
 }
 
 // text reads an element's text, again if the page reloaded itself under
@@ -150,9 +150,9 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 func TestConsoleInBrowser(t *testing.T) {
 	start := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 	opts := ecsdtest.Options{ManualClock: true, ClockStart: start, Configure: func(c *server.Config) {
-		// Long enough to see Pending and a change in flight, short enough
+		// Long enough to see Pending on a loaded machine, short enough
 		// for a quick test.
-		c.TransitionDelay = 1500 * time.Millisecond
+		c.TransitionDelay = 3 * time.Second
 		c.ChangeDelay = 1500 * time.Millisecond
 	}}
 	ecsdtest.Each(t, opts, func(t *testing.T, s *ecsdtest.Server) {
