@@ -118,3 +118,24 @@ func walkParams(t reflect.Type, prefix string, decoded *[]string, refused *[]Ref
 		}
 	}
 }
+
+// Params lists the parameters an action decodes and those it refuses (see
+// ParamPaths); an idempotent action also honours ClientToken, which the
+// pipeline reads. ok is false when the handler is not made by Bind.
+func (a *Action) Params() (decoded []string, refused []Refusal, ok bool) {
+	t := RequestType(a.Handle)
+	if t == nil {
+		return nil, nil, false
+	}
+	decoded, refused = ParamPaths(t)
+	if a.Idempotent {
+		decoded = append(decoded, "ClientToken")
+	}
+	return decoded, refused, true
+}
+
+// AccountDelegation refuses the parameters by which Alibaba Cloud's own
+// services call on behalf of another account. Request structs embed it.
+type AccountDelegation struct {
+	_ Refuse `refuse:"OwnerId,OwnerAccount,ResourceOwnerAccount,ResourceOwnerId" why:"ecsd acts only for the account of the AccessKey, never on behalf of another owner"`
+}

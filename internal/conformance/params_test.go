@@ -1,0 +1,198 @@
+package conformance
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
+	ramsdk "github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+
+	"github.com/ecsd/ecsd/internal/ecsdtest"
+	"github.com/ecsd/ecsd/internal/rpc"
+)
+
+// sdkModels maps each served action to the official SDK's request model:
+// Go SDK v2 for ECS, v1 for BSS and RAM. A new action gets its row here.
+var sdkModels = map[string]map[string]any{
+	"Ecs": {
+		"DeleteInstance":                        ecs2.DeleteInstanceRequest{},
+		"DescribeDisks":                         ecs2.DescribeDisksRequest{},
+		"DescribeImages":                        ecs2.DescribeImagesRequest{},
+		"DescribeInstanceAttachmentAttributes":  ecs2.DescribeInstanceAttachmentAttributesRequest{},
+		"DescribeInstanceAttribute":             ecs2.DescribeInstanceAttributeRequest{},
+		"DescribeInstanceAutoRenewAttribute":    ecs2.DescribeInstanceAutoRenewAttributeRequest{},
+		"DescribeInstanceMaintenanceAttributes": ecs2.DescribeInstanceMaintenanceAttributesRequest{},
+		"DescribeInstanceModificationPrice":     ecs2.DescribeInstanceModificationPriceRequest{},
+		"DescribeInstanceRamRole":               ecs2.DescribeInstanceRamRoleRequest{},
+		"DescribeInstanceStatus":                ecs2.DescribeInstanceStatusRequest{},
+		"DescribeInstanceTypeFamilies":          ecs2.DescribeInstanceTypeFamiliesRequest{},
+		"DescribeInstanceTypes":                 ecs2.DescribeInstanceTypesRequest{},
+		"DescribeInstances":                     ecs2.DescribeInstancesRequest{},
+		"DescribeNetworkInterfaces":             ecs2.DescribeNetworkInterfacesRequest{},
+		"DescribePrice":                         ecs2.DescribePriceRequest{},
+		"DescribeRegions":                       ecs2.DescribeRegionsRequest{},
+		"DescribeRenewalPrice":                  ecs2.DescribeRenewalPriceRequest{},
+		"DescribeResourcesModification":         ecs2.DescribeResourcesModificationRequest{},
+		"DescribeUserData":                      ecs2.DescribeUserDataRequest{},
+		"DescribeZones":                         ecs2.DescribeZonesRequest{},
+		"ListTagResources":                      ecs2.ListTagResourcesRequest{},
+		"ModifyInstanceAttribute":               ecs2.ModifyInstanceAttributeRequest{},
+		"ModifyInstanceAutoRenewAttribute":      ecs2.ModifyInstanceAutoRenewAttributeRequest{},
+		"ModifyInstanceChargeType":              ecs2.ModifyInstanceChargeTypeRequest{},
+		"ModifyInstanceMaintenanceAttributes":   ecs2.ModifyInstanceMaintenanceAttributesRequest{},
+		"ModifyInstanceSpec":                    ecs2.ModifyInstanceSpecRequest{},
+		"ModifyPrepayInstanceSpec":              ecs2.ModifyPrepayInstanceSpecRequest{},
+		"RebootInstance":                        ecs2.RebootInstanceRequest{},
+		"RenewInstance":                         ecs2.RenewInstanceRequest{},
+		"RunInstances":                          ecs2.RunInstancesRequest{},
+		"StartInstance":                         ecs2.StartInstanceRequest{},
+		"StopInstance":                          ecs2.StopInstanceRequest{},
+		"TagResources":                          ecs2.TagResourcesRequest{},
+		"UntagResources":                        ecs2.UntagResourcesRequest{},
+	},
+	"BssOpenApi": {
+		"CancelOrder":             bssopenapi.CancelOrderRequest{},
+		"GetOrderDetail":          bssopenapi.GetOrderDetailRequest{},
+		"QueryAccountBalance":     bssopenapi.QueryAccountBalanceRequest{},
+		"QueryAvailableInstances": bssopenapi.QueryAvailableInstancesRequest{},
+		"QueryOrders":             bssopenapi.QueryOrdersRequest{},
+	},
+	"Ram": {
+		"AttachPolicyToUser":      ramsdk.AttachPolicyToUserRequest{},
+		"CreateAccessKey":         ramsdk.CreateAccessKeyRequest{},
+		"CreatePolicy":            ramsdk.CreatePolicyRequest{},
+		"CreatePolicyVersion":     ramsdk.CreatePolicyVersionRequest{},
+		"CreateUser":              ramsdk.CreateUserRequest{},
+		"DeleteAccessKey":         ramsdk.DeleteAccessKeyRequest{},
+		"DeletePolicy":            ramsdk.DeletePolicyRequest{},
+		"DeleteUser":              ramsdk.DeleteUserRequest{},
+		"DetachPolicyFromUser":    ramsdk.DetachPolicyFromUserRequest{},
+		"GetPolicy":               ramsdk.GetPolicyRequest{},
+		"GetUser":                 ramsdk.GetUserRequest{},
+		"ListAccessKeys":          ramsdk.ListAccessKeysRequest{},
+		"ListPolicies":            ramsdk.ListPoliciesRequest{},
+		"ListPoliciesForUser":     ramsdk.ListPoliciesForUserRequest{},
+		"ListUsers":               ramsdk.ListUsersRequest{},
+		"SetDefaultPolicyVersion": ramsdk.SetDefaultPolicyVersionRequest{},
+		"UpdateAccessKey":         ramsdk.UpdateAccessKeyRequest{},
+		"UpdateUser":              ramsdk.UpdateUserRequest{},
+	},
+}
+
+// sdkPaths lists the wire parameters of an SDK request model, "N" standing
+// for a list index: v2 models name them in json tags, v1 models in name
+// tags; a nested struct is Name.Field, a list of structs Name.N.Field, a
+// list of strings Name (sent as Name.N).
+func sdkPaths(t reflect.Type, prefix string, out *[]string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := f.Tag.Get("name")
+		if name == "" {
+			name, _, _ = strings.Cut(f.Tag.Get("json"), ",")
+		}
+		if name == "" || name == "-" || f.Anonymous {
+			continue
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Slice {
+			el := ft.Elem()
+			for el.Kind() == reflect.Pointer {
+				el = el.Elem()
+			}
+			if el.Kind() == reflect.Struct {
+				sdkPaths(el, prefix+name+".N.", out)
+				continue
+			}
+			*out = append(*out, prefix+name)
+			continue
+		}
+		if ft.Kind() == reflect.Struct {
+			sdkPaths(ft, prefix+name+".", out)
+			continue
+		}
+		*out = append(*out, prefix+name)
+	}
+}
+
+// TestEveryModelParameterHonouredOrRefused holds every served action to the
+// rule that each parameter of the official request model is either decoded
+// (and so honoured) by ecsd's request struct or named by one of its
+// rpc.Refuse fields, which answer InvalidParameter. Nothing is dropped in
+// silence.
+func TestEveryModelParameterHonouredOrRefused(t *testing.T) {
+	t.Parallel()
+	s := ecsdtest.Start(t, "sqlite", ecsdtest.Options{})
+	var problems []string
+	for _, p := range s.Products {
+		models, ok := sdkModels[p.Name]
+		if !ok {
+			problems = append(problems, "product "+p.Name+" has no row in sdkModels (internal/conformance/params_test.go)")
+			continue
+		}
+		for _, a := range p.Actions {
+			model, ok := models[a.Name]
+			if !ok {
+				problems = append(problems, p.Name+" "+a.Name+": no SDK request model; add its <Action>Request to sdkModels in internal/conformance/params_test.go")
+				continue
+			}
+			decoded, refused, ok := a.Params()
+			if !ok {
+				problems = append(problems, p.Name+" "+a.Name+": handler is not made by rpc.Bind, so its parameters cannot be checked")
+				continue
+			}
+			where := rpc.RequestType(a.Handle).String()
+			problems = append(problems, checkModel(p.Name+" "+a.Name, where, reflect.TypeOf(model), decoded, refused)...)
+		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("%d problems; each SDK parameter must be decoded by a `param` field that the handler honours, or named in a `_ rpc.Refuse` field (with a why tag) of the request struct:\n%s",
+			len(problems), strings.Join(problems, "\n"))
+	}
+}
+
+// checkModel lists the parameters of model that the action (whose request
+// struct is where) neither decodes nor refuses.
+func checkModel(action, where string, model reflect.Type, decoded []string, refused []rpc.Refusal) []string {
+	var sdk []string
+	sdkPaths(model, "", &sdk)
+	have := map[string]bool{}
+	for _, d := range decoded {
+		have[d] = true
+	}
+	var out []string
+	for _, r := range refused {
+		if r.Why == "" {
+			out = append(out, action+": refused "+r.Name+" has no why tag in "+where)
+		}
+		if have[r.Name] {
+			out = append(out, action+": "+r.Name+" is both decoded and refused in "+where)
+		}
+	}
+	var missing []string
+	for _, p := range sdk {
+		if have[p] {
+			continue
+		}
+		covered := false
+		for _, r := range refused {
+			if p == r.Name || strings.HasPrefix(p, r.Name+".") {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			missing = append(missing, p)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		out = append(out, action+": "+where+" neither decodes nor refuses "+model.String()+" parameters "+strings.Join(missing, " "))
+	}
+	return out
+}
