@@ -13,6 +13,7 @@ import (
 
 // DescribeInstancesRequest is DescribeInstances' input (spec/alibaba-api.md §4.1).
 type DescribeInstancesRequest struct {
+	rpc.AccountDelegation
 	RegionId           string     `param:"RegionId,required"`
 	InstanceIds        []string   `param:"InstanceIds,json"`
 	ZoneId             string     `param:"ZoneId"`
@@ -26,6 +27,9 @@ type DescribeInstancesRequest struct {
 	NextToken          string     `param:"NextToken"`
 	MaxResults         *int       `param:"MaxResults"`
 	DryRun             bool       `param:"DryRun"`
+	_                  rpc.Refuse `refuse:"VpcId,VSwitchId,SecurityGroupId,PrivateIpAddresses,PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
+	_                  rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter,AdditionalAttributes" why:"this instance filter is not modelled"`
+	_                  rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
 }
 
 // DescribeInstancesResponse lists instances.

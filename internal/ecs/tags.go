@@ -125,6 +125,7 @@ func ownResources(ctx context.Context, q store.Q, accountID string, regionID, ty
 
 // TagResourcesRequest is TagResources' input.
 type TagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string     `param:"RegionId,required"`
 	ResourceType string     `param:"ResourceType"`
 	ResourceId   []string   `param:"ResourceId"`
@@ -176,6 +177,7 @@ func (s *Service) tagResources(ctx context.Context, env *rpc.Env, req *TagResour
 
 // UntagResourcesRequest is UntagResources' input.
 type UntagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string   `param:"RegionId,required"`
 	ResourceType string   `param:"ResourceType"`
 	ResourceId   []string `param:"ResourceId"`
@@ -221,6 +223,7 @@ func (s *Service) untagResources(ctx context.Context, env *rpc.Env, req *UntagRe
 
 // ListTagResourcesRequest is ListTagResources' input.
 type ListTagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string     `param:"RegionId,required"`
 	ResourceType string     `param:"ResourceType"`
 	ResourceId   []string   `param:"ResourceId"`
