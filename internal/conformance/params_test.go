@@ -1,13 +1,19 @@
 package conformance
 
 import (
+	"errors"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	ramsdk "github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 
 	"github.com/ecsd/ecsd/internal/ecsdtest"
@@ -195,4 +201,84 @@ func checkModel(action, where string, model reflect.Type, decoded []string, refu
 		out = append(out, action+": "+where+" neither decodes nor refuses "+model.String()+" parameters "+strings.Join(missing, " "))
 	}
 	return out
+}
+
+// TestRefusedParameterAnswered sends, through the official SDKs, parameters
+// of the request model that ecsd does not model: a value is answered 400
+// InvalidParameter naming the parameter, an empty value or the API's default
+// is accepted, and a parameter outside the model is ignored.
+func TestRefusedParameterAnswered(t *testing.T) {
+	t.Parallel()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		v2 := s.SDKv2(t, s.AccessKeyID, s.AccessKeySecret)
+		refused := func(what string, err error, param string) {
+			t.Helper()
+			var se *tea.SDKError
+			if !errors.As(err, &se) {
+				t.Errorf("%s: err = %v, want 400 InvalidParameter", what, err)
+				return
+			}
+			msg := tea.StringValue(se.Message)
+			if tea.IntValue(se.StatusCode) != 400 || tea.StringValue(se.Code) != "InvalidParameter" || !strings.Contains(msg, `"`+param+`" is not supported by ecsd`) {
+				t.Errorf("%s: HTTP %d %s %q, want 400 InvalidParameter naming %s", what, tea.IntValue(se.StatusCode), tea.StringValue(se.Code), msg, param)
+			}
+		}
+
+		// A filter ecsd cannot apply must not answer the whole list.
+		_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), VpcId: dara.String("vpc-x")})
+		refused("DescribeInstances VpcId", err, "VpcId")
+		if _, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), VpcId: dara.String("")}); err != nil {
+			t.Errorf("DescribeInstances with an empty VpcId: %v", err)
+		}
+
+		price := func(spot string) error {
+			_, err := v2.DescribePrice(&ecs2.DescribePriceRequest{RegionId: dara.String("cn-hangzhou"), InstanceType: dara.String("ecs.g6.large"), SpotStrategy: dara.String(spot)})
+			return err
+		}
+		refused("DescribePrice SpotStrategy", price("SpotAsPriceGo"), "SpotStrategy")
+		if err := price("NoSpot"); err != nil {
+			t.Errorf("DescribePrice SpotStrategy=NoSpot, the default: %v", err)
+		}
+
+		// Members of a list are named with their index.
+		_, err = v2.RunInstances(&ecs2.RunInstancesRequest{
+			RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("aliyun_3_x64_20G_alibase_20240528.vhd"), InstanceType: dara.String("ecs.g6.large"),
+			DataDisk: []*ecs2.RunInstancesRequestDataDisk{{Category: dara.String("cloud_essd"), Size: dara.Int32(40), Encrypted: dara.String("true")}},
+		})
+		refused("RunInstances DataDisk.1.Encrypted", err, "DataDisk.1.Encrypted")
+		_, err = v2.RunInstances(&ecs2.RunInstancesRequest{
+			RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("aliyun_3_x64_20G_alibase_20240528.vhd"), InstanceType: dara.String("ecs.g6.large"),
+			Password: dara.String("Secret-Passw0rd"),
+		})
+		refused("RunInstances Password", err, "Password")
+		if err != nil && strings.Contains(err.Error(), "Secret-Passw0rd") {
+			t.Errorf("the refusal echoes the password: %v", err)
+		}
+
+		// Outside the model: ignored, as the real gateway does.
+		_, err = v2.CallApi(&openapiutil.Params{
+			Action: dara.String("DescribeRegions"), Version: dara.String("2014-05-26"), Protocol: dara.String("HTTP"),
+			Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
+			ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
+		}, &openapiutil.OpenApiRequest{Query: map[string]*string{"NotInAnyModel": dara.String("x")}}, &dara.RuntimeOptions{})
+		if err != nil {
+			t.Errorf("DescribeRegions with a parameter outside the model: %v", err)
+		}
+
+		// Go SDK v1 sends what is set, as strings.
+		v1 := s.SDKv1(t, s.AccessKeyID, s.AccessKeySecret)
+		r1 := ecs.CreateDescribeInstancesRequest()
+		r1.RegionId = "cn-hangzhou"
+		r1.VSwitchId = "vsw-x"
+		_, err = v1.DescribeInstances(r1)
+		var se *sdkerrors.ServerError
+		if !errors.As(err, &se) || se.HttpStatus() != 400 || se.ErrorCode() != "InvalidParameter" || !strings.Contains(se.Message(), `"VSwitchId"`) {
+			t.Errorf("v1 DescribeInstances VSwitchId: %v", err)
+		}
+		r1 = ecs.CreateDescribeInstancesRequest()
+		r1.RegionId, r1.VSwitchId, r1.VpcId = "cn-hangzhou", "", ""
+		if _, err := v1.DescribeInstances(r1); err != nil {
+			t.Errorf("v1 DescribeInstances: %v", err)
+		}
+	})
 }
