@@ -231,6 +231,20 @@ func TestRefusedParameterAnswered(t *testing.T) {
 			t.Errorf("DescribeInstances with an empty VpcId: %v", err)
 		}
 
+		// AdditionalAttributes, which Terraform sends, asks for attributes
+		// ecsd answers anyway; a value the API does not define is refused.
+		attrs := func(a ...string) error {
+			_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), AdditionalAttributes: dara.StringSlice(a)})
+			return err
+		}
+		if err := attrs("META_OPTIONS", "NETWORK_PRIMARY_ENI_IP", "LOGIN_AS_NON_ROOT", "DISK_HIGH_DENSITY_MODE"); err != nil {
+			t.Errorf("DescribeInstances with Terraform's AdditionalAttributes: %v", err)
+		}
+		var se2 *tea.SDKError
+		if err := attrs("META_OPTIONS", "EVERYTHING"); !errors.As(err, &se2) || tea.StringValue(se2.Code) != "InvalidParameter" || !strings.Contains(tea.StringValue(se2.Message), "EVERYTHING") {
+			t.Errorf("DescribeInstances AdditionalAttributes EVERYTHING: %v", err)
+		}
+
 		price := func(spot string) error {
 			_, err := v2.DescribePrice(&ecs2.DescribePriceRequest{RegionId: dara.String("cn-hangzhou"), InstanceType: dara.String("ecs.g6.large"), SpotStrategy: dara.String(spot)})
 			return err
