@@ -8,6 +8,7 @@ import (
 
 // CancelOrderRequest is CancelOrder's input.
 type CancelOrderRequest struct {
+	rpc.AccountDelegation
 	OrderId string `param:"OrderId,required"`
 }
 

@@ -11,6 +11,7 @@ import (
 
 // GetOrderDetailRequest is GetOrderDetail's input.
 type GetOrderDetailRequest struct {
+	rpc.AccountDelegation
 	OrderId string `param:"OrderId,required"`
 }
 

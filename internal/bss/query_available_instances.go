@@ -12,6 +12,7 @@ import (
 
 // QueryAvailableInstancesRequest is QueryAvailableInstances' input.
 type QueryAvailableInstancesRequest struct {
+	rpc.AccountDelegation
 	Region           string `param:"Region"`
 	ProductCode      string `param:"ProductCode"`
 	ProductType      string `param:"ProductType"`

@@ -11,6 +11,7 @@ import (
 
 // QueryOrdersRequest is QueryOrders' input (spec/alibaba-api.md §10.1).
 type QueryOrdersRequest struct {
+	rpc.AccountDelegation
 	CreateTimeStart  string `param:"CreateTimeStart"`
 	CreateTimeEnd    string `param:"CreateTimeEnd"`
 	PageNum          *int   `param:"PageNum"`

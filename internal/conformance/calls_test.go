@@ -40,6 +40,13 @@ func TestCallLog(t *testing.T) {
 		run := ecs.CreateRunInstancesRequest()
 		run.RegionId, run.ZoneId, run.ImageId, run.InstanceType = "cn-hangzhou", "cn-hangzhou-h", lcImage, "ecs.g6.large"
 		run.InstanceChargeType, run.Password = "PostPaid", "Hunter2-Secret!"
+		// ecsd refuses a password (it stores no login credentials), and the
+		// log of the refused call must not show it either.
+		_, err = main.ecs.RunInstances(run)
+		ramErr(t, "RunInstances with a password", err, 400, "InvalidParameter")
+		run = ecs.CreateRunInstancesRequest()
+		run.RegionId, run.ZoneId, run.ImageId, run.InstanceType = "cn-hangzhou", "cn-hangzhou-h", lcImage, "ecs.g6.large"
+		run.InstanceChargeType = "PostPaid"
 		bought, err := main.ecs.RunInstances(run)
 		ramOK(t, "RunInstances", err)
 		id := bought.InstanceIdSets.InstanceIdSet[0]
@@ -92,9 +99,17 @@ func TestCallLog(t *testing.T) {
 		if !strings.Contains(string(dr.Answer), `"RegionId":"cn-hangzhou"`) {
 			t.Errorf("DescribeRegions answer: %s", dr.Answer)
 		}
-		ri := byAction["RunInstances"]
-		if p := params(ri); p["Password"] != calllog.Redacted || p["InstanceType"] != "ecs.g6.large" {
-			t.Errorf("RunInstances parameters: %v", p)
+		var ri, refused calllog.Entry
+		for _, c := range all.Calls {
+			if c.Action == "RunInstances" && c.Code == "" {
+				ri = c
+			}
+			if c.Action == "RunInstances" && c.Code == "InvalidParameter" {
+				refused = c
+			}
+		}
+		if p := params(refused); p["Password"] != calllog.Redacted || p["InstanceType"] != "ecs.g6.large" {
+			t.Errorf("refused RunInstances parameters: %v", p)
 		}
 		if len(ri.InstanceIds) != 1 || ri.InstanceIds[0] != id {
 			t.Errorf("RunInstances InstanceIds %v, want [%s]", ri.InstanceIds, id)

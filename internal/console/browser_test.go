@@ -174,8 +174,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		v2 := s.SDKv2(t, s.AccessKeyID, s.AccessKeySecret)
 		req := &ecs2.RunInstancesRequest{}
 		req.SetRegionId("cn-hangzhou").SetZoneId(zone).SetImageId(image).SetInstanceType("ecs.g6.large").
-			SetInstanceChargeType("PrePaid").SetPeriod(1).SetPeriodUnit("Month").SetInstanceName("web-1").
-			SetPassword("Secret-Passw0rd!")
+			SetInstanceChargeType("PrePaid").SetPeriod(1).SetPeriodUnit("Month").SetInstanceName("web-1")
 		resp, err := v2.RunInstances(req)
 		if err != nil {
 			t.Fatal(err)
@@ -231,7 +230,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(base))
 		waitFor(t, ctx, "Expired", `document.querySelector("`+row+` .badge.Expired") !== null && document.querySelector("`+row+` .badge.Stopped") !== null`)
 
-		// The call log names the instance's calls, with the password gone.
+		// The call log names the instance's calls. (A password's redaction
+		// is held by the conformance call log test: ecsd refuses Password.)
 		run(t, ctx, chromedp.Navigate(base+"calls?InstanceId="+id), chromedp.WaitVisible("#calls", chromedp.ByID))
 		calls := text(t, ctx, "#calls")
 		for _, want := range []string{"RunInstances", "ModifyPrepayInstanceSpec"} {
@@ -242,8 +242,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(base+"calls?Action=RunInstances&InstanceId="+id), chromedp.WaitVisible("#calls a", chromedp.ByQuery),
 			chromedp.Click("#calls a", chromedp.ByQuery), chromedp.WaitVisible("#params", chromedp.ByID))
 		params, answer := text(t, ctx, "#params"), text(t, ctx, "#answer")
-		if !strings.Contains(params, `"InstanceType": "ecs.g6.large"`) || !strings.Contains(params, `"Password": "***"`) ||
-			strings.Contains(params, "Secret-Passw0rd!") || !strings.Contains(answer, id) {
+		if !strings.Contains(params, `"InstanceType": "ecs.g6.large"`) || !strings.Contains(params, `"InstanceName": "web-1"`) || !strings.Contains(answer, id) {
 			t.Fatalf("RunInstances call: params %s answer %s", params, answer)
 		}
 		screenshot(t, ctx, "console-call.png")

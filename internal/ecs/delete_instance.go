@@ -10,10 +10,13 @@ import (
 
 // DeleteInstanceRequest is DeleteInstance's input.
 type DeleteInstanceRequest struct {
-	RegionId   string `param:"RegionId"`
-	InstanceId string `param:"InstanceId,required"`
-	Force      bool   `param:"Force"`
-	DryRun     bool   `param:"DryRun"`
+	rpc.AccountDelegation
+	RegionId   string     `param:"RegionId"`
+	InstanceId string     `param:"InstanceId,required"`
+	Force      bool       `param:"Force"`
+	DryRun     bool       `param:"DryRun"`
+	_          rpc.Refuse `refuse:"ForceStop=true" why:"ecsd stops an instance one way, as a forced stop"`
+	_          rpc.Refuse `refuse:"TerminateSubscription=false" why:"releasing a subscription instance before it expires, with its refund, is not modelled"`
 }
 
 // DeleteInstanceResponse is DeleteInstance's answer.

@@ -10,6 +10,7 @@ import (
 
 // DescribeDisksRequest is DescribeDisks' input.
 type DescribeDisksRequest struct {
+	rpc.AccountDelegation
 	RegionId   string     `param:"RegionId,required"`
 	ZoneId     string     `param:"ZoneId"`
 	DiskIds    []string   `param:"DiskIds,json"`
@@ -19,6 +20,10 @@ type DescribeDisksRequest struct {
 	Tag        []TagParam `param:"Tag"`
 	PageNumber *int       `param:"PageNumber"`
 	PageSize   *int       `param:"PageSize"`
+	_          rpc.Refuse `refuse:"DiskName,Status,DiskChargeType,Portable,DeleteWithInstance,LockReason,Filter,AdditionalAttributes" why:"this disk filter is not modelled"`
+	_          rpc.Refuse `refuse:"SnapshotId,AutoSnapshotPolicyId,DeleteAutoSnapshot,EnableAutoSnapshot,EnableAutomatedSnapshotPolicy,EnableShared,MultiAttach,Encrypted,KMSKeyId,ResourceGroupId" why:"snapshots, shared and encrypted disks and resource groups are not modelled"`
+	_          rpc.Refuse `refuse:"MaxResults,NextToken" why:"DescribeDisks pages by PageNumber and PageSize in ecsd"`
+	_          rpc.Refuse `refuse:"DryRun=false" why:"DescribeDisks has no dry run in ecsd"`
 }
 
 // DescribeDisksResponse lists disks.

@@ -17,6 +17,7 @@ const (
 
 // DescribeImagesRequest is DescribeImages' input. Every filter is optional.
 type DescribeImagesRequest struct {
+	rpc.AccountDelegation
 	RegionId string `param:"RegionId,required"`
 	// ImageId is one id or several separated by commas.
 	ImageId string `param:"ImageId"`
@@ -25,10 +26,13 @@ type DescribeImagesRequest struct {
 	OSType       string `param:"OSType"`       // linux or windows
 	Architecture string `param:"Architecture"` // x86_64 or arm64
 	// Status is one status or several separated by commas; default Available.
-	Status          string `param:"Status"`
-	ImageOwnerAlias string `param:"ImageOwnerAlias"` // system, self, others, marketplace
-	PageNumber      *int   `param:"PageNumber"`
-	PageSize        *int   `param:"PageSize"`
+	Status          string     `param:"Status"`
+	ImageOwnerAlias string     `param:"ImageOwnerAlias"` // system, self, others, marketplace
+	PageNumber      *int       `param:"PageNumber"`
+	PageSize        *int       `param:"PageSize"`
+	_               rpc.Refuse `refuse:"ImageFamily,InstanceType,Usage,IsPublic,IsSupportCloudinit,IsSupportIoOptimized,ShowExpired,ActionType,ImageOwnerId,Filter,Tag" why:"this image filter is not modelled"`
+	_               rpc.Refuse `refuse:"SnapshotId,ResourceGroupId" why:"snapshots and resource groups are not modelled"`
+	_               rpc.Refuse `refuse:"DryRun=false" why:"DescribeImages has no dry run in ecsd"`
 }
 
 // DescribeImagesResponse is one page of images.

@@ -8,6 +8,7 @@ import (
 
 // DescribeInstanceAttachmentAttributesRequest is its action's input.
 type DescribeInstanceAttachmentAttributesRequest struct {
+	rpc.AccountDelegation
 	RegionId    string   `param:"RegionId,required"`
 	InstanceIds []string `param:"InstanceIds,json"`
 	PageNumber  *int     `param:"PageNumber"`

@@ -8,6 +8,7 @@ import (
 
 // DescribeInstanceAttributeRequest is DescribeInstanceAttribute's input.
 type DescribeInstanceAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId   string `param:"RegionId"`
 	InstanceId string `param:"InstanceId,required"`
 }

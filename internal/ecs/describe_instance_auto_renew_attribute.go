@@ -11,6 +11,7 @@ import (
 // DescribeInstanceAutoRenewAttributeRequest is its action's input;
 // InstanceId is a comma-separated list.
 type DescribeInstanceAutoRenewAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId      string `param:"RegionId,required"`
 	InstanceId    string `param:"InstanceId"`
 	RenewalStatus string `param:"RenewalStatus"`

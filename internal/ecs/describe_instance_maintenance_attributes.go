@@ -10,6 +10,7 @@ import (
 
 // DescribeInstanceMaintenanceAttributesRequest is its action's input.
 type DescribeInstanceMaintenanceAttributesRequest struct {
+	rpc.AccountDelegation
 	RegionId   string   `param:"RegionId,required"`
 	InstanceId []string `param:"InstanceId"`
 	PageNumber *int     `param:"PageNumber"`

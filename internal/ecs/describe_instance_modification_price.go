@@ -11,6 +11,7 @@ import (
 // DescribeInstanceModificationPriceRequest is
 // DescribeInstanceModificationPrice's input (spec/alibaba-api.md §10.3).
 type DescribeInstanceModificationPriceRequest struct {
+	rpc.AccountDelegation
 	RegionId     string `param:"RegionId,required"`
 	InstanceId   string `param:"InstanceId,required"`
 	InstanceType string `param:"InstanceType"`

@@ -8,6 +8,7 @@ import (
 
 // DescribeInstanceRamRoleRequest is DescribeInstanceRamRole's input.
 type DescribeInstanceRamRoleRequest struct {
+	rpc.AccountDelegation
 	RegionId    string   `param:"RegionId,required"`
 	InstanceIds []string `param:"InstanceIds,json"`
 	RamRoleName string   `param:"RamRoleName"`

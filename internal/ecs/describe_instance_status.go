@@ -10,11 +10,13 @@ import (
 
 // DescribeInstanceStatusRequest is DescribeInstanceStatus' input.
 type DescribeInstanceStatusRequest struct {
-	RegionId   string   `param:"RegionId,required"`
-	ZoneId     string   `param:"ZoneId"`
-	InstanceId []string `param:"InstanceId"`
-	PageNumber *int     `param:"PageNumber"`
-	PageSize   *int     `param:"PageSize"`
+	rpc.AccountDelegation
+	RegionId   string     `param:"RegionId,required"`
+	ZoneId     string     `param:"ZoneId"`
+	InstanceId []string   `param:"InstanceId"`
+	PageNumber *int       `param:"PageNumber"`
+	PageSize   *int       `param:"PageSize"`
+	_          rpc.Refuse `refuse:"ClusterId" why:"clusters are not modelled"`
 }
 
 // DescribeInstanceStatusResponse lists instance statuses.

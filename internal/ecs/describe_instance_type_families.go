@@ -9,6 +9,7 @@ import (
 // DescribeInstanceTypeFamiliesRequest is DescribeInstanceTypeFamilies' input
 // (spec/alibaba-api.md §5).
 type DescribeInstanceTypeFamiliesRequest struct {
+	rpc.AccountDelegation
 	RegionId   string `param:"RegionId,required"`
 	Generation string `param:"Generation"` // "ecs-5"
 }

@@ -19,15 +19,19 @@ const maxInstanceTypesPage = 1600
 // (spec/alibaba-api.md §5). Every filter is optional; types match when they
 // pass all the filters given.
 type DescribeInstanceTypesRequest struct {
-	InstanceTypes       []string `param:"InstanceTypes"` // InstanceTypes.N, 1–10
-	InstanceTypeFamily  string   `param:"InstanceTypeFamily"`
-	MinimumCpuCoreCount *int     `param:"MinimumCpuCoreCount"`
-	MaximumCpuCoreCount *int     `param:"MaximumCpuCoreCount"`
-	MinimumMemorySize   *float64 `param:"MinimumMemorySize"`
-	MaximumMemorySize   *float64 `param:"MaximumMemorySize"`
-	CpuArchitecture     string   `param:"CpuArchitecture"` // X86 or ARM
-	MaxResults          *int     `param:"MaxResults"`
-	NextToken           string   `param:"NextToken"`
+	rpc.AccountDelegation
+	InstanceTypes       []string   `param:"InstanceTypes"` // InstanceTypes.N, 1–10
+	InstanceTypeFamily  string     `param:"InstanceTypeFamily"`
+	MinimumCpuCoreCount *int       `param:"MinimumCpuCoreCount"`
+	MaximumCpuCoreCount *int       `param:"MaximumCpuCoreCount"`
+	MinimumMemorySize   *float64   `param:"MinimumMemorySize"`
+	MaximumMemorySize   *float64   `param:"MaximumMemorySize"`
+	CpuArchitecture     string     `param:"CpuArchitecture"` // X86 or ARM
+	MaxResults          *int       `param:"MaxResults"`
+	NextToken           string     `param:"NextToken"`
+	_                   rpc.Refuse `refuse:"InstanceTypeFamilies,InstanceCategory,InstanceCategories,InstanceFamilyLevel,CpuArchitectures,PhysicalProcessorModel,PhysicalProcessorModels,MinimumCpuSpeedFrequency,MaximumCpuSpeedFrequency,MinimumCpuTurboFrequency,MaximumCpuTurboFrequency,MinimumBaselineCredit,MinimumInitialCredit,AdditionalAttributes" why:"this instance type filter is not modelled"`
+	_                   rpc.Refuse `refuse:"GPUSpec,GpuSpecs,MinimumGPUAmount,MaximumGPUAmount,LocalStorageCategory,LocalStorageCategories,MinimumLocalStorageAmount,MinimumLocalStorageCapacity,MinimumDiskQuantity,NvmeSupport" why:"GPU and local storage filters are not modelled"`
+	_                   rpc.Refuse `refuse:"MinimumEniQuantity,MinimumEniPrivateIpAddressQuantity,MinimumEniIpv6AddressQuantity,MinimumEriQuantity,MinimumInstanceBandwidthRx,MinimumInstanceBandwidthTx,MinimumInstancePpsRx,MinimumInstancePpsTx,MinimumPrimaryEniQueueNumber,MinimumSecondaryEniQueueNumber,MinimumQueuePairNumber" why:"network capacity filters are not modelled"`
 }
 
 // DescribeInstanceTypesResponse is one page of instance types.

@@ -13,6 +13,7 @@ import (
 
 // DescribeInstancesRequest is DescribeInstances' input (spec/alibaba-api.md §4.1).
 type DescribeInstancesRequest struct {
+	rpc.AccountDelegation
 	RegionId           string     `param:"RegionId,required"`
 	InstanceIds        []string   `param:"InstanceIds,json"`
 	ZoneId             string     `param:"ZoneId"`
@@ -26,6 +27,13 @@ type DescribeInstancesRequest struct {
 	NextToken          string     `param:"NextToken"`
 	MaxResults         *int       `param:"MaxResults"`
 	DryRun             bool       `param:"DryRun"`
+	// AdditionalAttributes asks for attributes beyond the default answer;
+	// ecsd answers every attribute it models on every call, so it only
+	// checks that each names one the API defines (Terraform sends four).
+	AdditionalAttributes []string   `param:"AdditionalAttributes"`
+	_                    rpc.Refuse `refuse:"VpcId,VSwitchId,SecurityGroupId,PrivateIpAddresses,PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
+	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
+	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
 }
 
 // DescribeInstancesResponse lists instances.
@@ -45,6 +53,12 @@ var instanceStatuses = map[string]bool{
 	store.StatusStopping: true, store.StatusStopped: true,
 }
 
+// additionalAttributes are the values DescribeInstances' AdditionalAttributes
+// takes.
+var additionalAttributes = map[string]bool{
+	"META_OPTIONS": true, "DDH_CLUSTER": true, "NETWORK_PRIMARY_ENI_IP": true, "LOGIN_AS_NON_ROOT": true, "DISK_HIGH_DENSITY_MODE": true,
+}
+
 // describeInstances handles DescribeInstances, with both paging styles:
 // PageNumber/PageSize, and NextToken/MaxResults (a cursor that survives
 // inserts and deletes between pages).
@@ -57,6 +71,11 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	}
 	if req.InstanceChargeType != "" && req.InstanceChargeType != store.PrePaid && req.InstanceChargeType != store.PostPaid {
 		return nil, apierr.InvalidInstanceChargeTypeNotFound.Newf("The specified InstanceChargeType %q is not found; use PrePaid or PostPaid.", req.InstanceChargeType)
+	}
+	for _, a := range req.AdditionalAttributes {
+		if !additionalAttributes[a] {
+			return nil, apierr.InvalidParameter.Newf("The specified parameter AdditionalAttributes %q is not valid; use META_OPTIONS, DDH_CLUSTER, NETWORK_PRIMARY_ENI_IP, LOGIN_AS_NON_ROOT or DISK_HIGH_DENSITY_MODE.", a)
+		}
 	}
 	if len(req.InstanceIds) > 100 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceIds is not valid: at most 100 ids are allowed.")

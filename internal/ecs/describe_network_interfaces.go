@@ -14,6 +14,7 @@ import (
 // DescribeNetworkInterfacesRequest is DescribeNetworkInterfaces' input:
 // every filter of the API's request model.
 type DescribeNetworkInterfacesRequest struct {
+	rpc.AccountDelegation
 	RegionId             string   `param:"RegionId,required"`
 	NetworkInterfaceId   []string `param:"NetworkInterfaceId"`
 	InstanceId           string   `param:"InstanceId"`

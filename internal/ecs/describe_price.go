@@ -14,13 +14,18 @@ import (
 // ecsd prices instances only; the disk, bandwidth and image parameters are
 // ignored, as ECS ignores parameters an action does not name.
 type DescribePriceRequest struct {
-	RegionId     string `param:"RegionId,required"`
-	ResourceType string `param:"ResourceType"` // default instance
-	InstanceType string `param:"InstanceType"` // required for instance
-	ZoneId       string `param:"ZoneId"`
-	PriceUnit    string `param:"PriceUnit"` // Hour (default), Month or Year
-	Period       *int   `param:"Period"`    // default 1
-	Amount       *int   `param:"Amount"`    // default 1
+	rpc.AccountDelegation
+	RegionId     string     `param:"RegionId,required"`
+	ResourceType string     `param:"ResourceType"` // default instance
+	InstanceType string     `param:"InstanceType"` // required for instance
+	ZoneId       string     `param:"ZoneId"`
+	PriceUnit    string     `param:"PriceUnit"` // Hour (default), Month or Year
+	Period       *int       `param:"Period"`    // default 1
+	Amount       *int       `param:"Amount"`    // default 1
+	_            rpc.Refuse `refuse:"SystemDisk,DataDisk,InternetChargeType,InternetMaxBandwidthOut=0,Isp" why:"ecsd prices the instance type only; disks and bandwidth are not priced"`
+	_            rpc.Refuse `refuse:"ImageId,Platform,InstanceNetworkType=vpc,IoOptimized=optimized" why:"image licences and classic networks are not priced"`
+	_            rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotDuration" why:"spot instances are not modelled"`
+	_            rpc.Refuse `refuse:"Scope,OfferingType,Capacity,StartTime,RecurrenceRules,AssuranceTimes,InstanceAmount,InstanceTypeList,InstanceCpuCoreCount,DedicatedHostType,SchedulerOptions" why:"reserved instances, savings plans, elasticity assurances and dedicated hosts are not modelled"`
 }
 
 // DescribePriceResponse is the price of the resources asked for.

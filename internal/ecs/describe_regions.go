@@ -9,6 +9,7 @@ import (
 
 // DescribeRegionsRequest is DescribeRegions' input (spec/alibaba-api.md §5).
 type DescribeRegionsRequest struct {
+	rpc.AccountDelegation
 	InstanceChargeType string `param:"InstanceChargeType"`
 	ResourceType       string `param:"ResourceType"`
 	AcceptLanguage     string `param:"AcceptLanguage"`

@@ -11,11 +11,13 @@ import (
 
 // DescribeRenewalPriceRequest is DescribeRenewalPrice's input (spec/alibaba-api.md §10.4).
 type DescribeRenewalPriceRequest struct {
-	RegionId     string `param:"RegionId,required"`
-	ResourceId   string `param:"ResourceId,required"`
-	ResourceType string `param:"ResourceType"`
-	Period       *int   `param:"Period"`
-	PriceUnit    string `param:"PriceUnit"`
+	rpc.AccountDelegation
+	RegionId     string     `param:"RegionId,required"`
+	ResourceId   string     `param:"ResourceId,required"`
+	ResourceType string     `param:"ResourceType"`
+	Period       *int       `param:"Period"`
+	PriceUnit    string     `param:"PriceUnit"`
+	_            rpc.Refuse `refuse:"ExpectedRenewDay" why:"renewing to a unified expiry day is not modelled; use Period"`
 }
 
 // DescribeRenewalPriceResponse is the price of renewing.

@@ -17,6 +17,7 @@ import (
 // input (spec/alibaba-api.md §1.1). Conditions.N is a repeat list: the doc
 // examples count from 0 and the SDKs from 1, and the binder takes both.
 type DescribeResourcesModificationRequest struct {
+	rpc.AccountDelegation
 	RegionId            string   `param:"RegionId,required"`
 	ResourceId          string   `param:"ResourceId,required"`
 	DestinationResource string   `param:"DestinationResource"` // InstanceType or SystemDisk; Invalid.Param when absent

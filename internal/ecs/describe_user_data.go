@@ -8,6 +8,7 @@ import (
 
 // DescribeUserDataRequest is DescribeUserData's input.
 type DescribeUserDataRequest struct {
+	rpc.AccountDelegation
 	RegionId   string `param:"RegionId"`
 	InstanceId string `param:"InstanceId,required"`
 }

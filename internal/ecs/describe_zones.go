@@ -11,9 +11,12 @@ import (
 
 // DescribeZonesRequest is DescribeZones' input (spec/alibaba-api.md §5).
 type DescribeZonesRequest struct {
-	RegionId           string `param:"RegionId,required"`
-	InstanceChargeType string `param:"InstanceChargeType"`
-	AcceptLanguage     string `param:"AcceptLanguage"`
+	rpc.AccountDelegation
+	RegionId           string     `param:"RegionId,required"`
+	InstanceChargeType string     `param:"InstanceChargeType"`
+	AcceptLanguage     string     `param:"AcceptLanguage"`
+	_                  rpc.Refuse `refuse:"SpotStrategy=NoSpot" why:"spot instances are not modelled"`
+	_                  rpc.Refuse `refuse:"Verbose=true" why:"ecsd always answers the full zone detail"`
 }
 
 // DescribeZonesResponse lists the zones of a region and what each offers.

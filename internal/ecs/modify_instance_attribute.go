@@ -20,6 +20,7 @@ import (
 // field of the SDK's request model. Those ecsd does not model are refused
 // by name rather than ignored.
 type ModifyInstanceAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId                    string   `param:"RegionId"`
 	InstanceId                  string   `param:"InstanceId,required"`
 	InstanceName                *string  `param:"InstanceName"`

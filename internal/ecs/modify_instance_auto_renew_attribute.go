@@ -14,6 +14,7 @@ import (
 // InstanceId is a comma-separated list. RegionId may be left out (the
 // Terraform provider leaves it out): each instance is found by its id.
 type ModifyInstanceAutoRenewAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId      string `param:"RegionId"`
 	InstanceId    string `param:"InstanceId,required"`
 	AutoRenew     *bool  `param:"AutoRenew"`

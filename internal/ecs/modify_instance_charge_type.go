@@ -14,6 +14,7 @@ import (
 
 // ModifyInstanceChargeTypeRequest is ModifyInstanceChargeType's input.
 type ModifyInstanceChargeTypeRequest struct {
+	rpc.AccountDelegation
 	RegionId           string `param:"RegionId,required"`
 	InstanceIds        string `param:"InstanceIds,required"` // a JSON array, parsed by the handler for its own code
 	InstanceChargeType string `param:"InstanceChargeType"`

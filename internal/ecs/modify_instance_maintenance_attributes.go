@@ -13,6 +13,7 @@ import (
 
 // ModifyInstanceMaintenanceAttributesRequest is its action's input.
 type ModifyInstanceMaintenanceAttributesRequest struct {
+	rpc.AccountDelegation
 	RegionId            string   `param:"RegionId,required"`
 	InstanceId          []string `param:"InstanceId"`
 	ActionOnMaintenance string   `param:"ActionOnMaintenance"`

@@ -12,6 +12,7 @@ import (
 // the SDK's request model; the public bandwidth, temporary upgrades and
 // disk categories (which ecsd does not model here) are refused by name.
 type ModifyInstanceSpecRequest struct {
+	rpc.AccountDelegation
 	RegionId                string `param:"RegionId"`
 	InstanceId              string `param:"InstanceId,required"`
 	InstanceType            string `param:"InstanceType"`

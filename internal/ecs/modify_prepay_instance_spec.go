@@ -14,6 +14,7 @@ import (
 // ModifyPrepayInstanceSpecRequest is ModifyPrepayInstanceSpec's input
 // (spec/ModifyPrepayInstanceSpec.txt, "Request parameters").
 type ModifyPrepayInstanceSpecRequest struct {
+	rpc.AccountDelegation
 	InstanceId        string `param:"InstanceId,required"`
 	RegionId          string `param:"RegionId,required"`
 	InstanceType      string `param:"InstanceType,required"`

@@ -10,6 +10,7 @@ import (
 
 // RebootInstanceRequest is RebootInstance's input.
 type RebootInstanceRequest struct {
+	rpc.AccountDelegation
 	RegionId   string `param:"RegionId"`
 	InstanceId string `param:"InstanceId,required"`
 	ForceStop  bool   `param:"ForceStop"`

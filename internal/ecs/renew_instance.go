@@ -12,11 +12,13 @@ import (
 
 // RenewInstanceRequest is RenewInstance's input (spec/alibaba-api.md §3.3).
 type RenewInstanceRequest struct {
-	RegionId    string `param:"RegionId"`
-	InstanceId  string `param:"InstanceId,required"`
-	Period      *int   `param:"Period"`
-	PeriodUnit  string `param:"PeriodUnit"`
-	ClientToken string `param:"ClientToken"`
+	rpc.AccountDelegation
+	RegionId    string     `param:"RegionId"`
+	InstanceId  string     `param:"InstanceId,required"`
+	Period      *int       `param:"Period"`
+	PeriodUnit  string     `param:"PeriodUnit"`
+	ClientToken string     `param:"ClientToken"`
+	_           rpc.Refuse `refuse:"ExpectedRenewDay" why:"renewing to a unified expiry day is not modelled; use Period"`
 }
 
 // RenewInstanceResponse is RenewInstance's answer.

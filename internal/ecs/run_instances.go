@@ -18,6 +18,7 @@ import (
 
 // RunInstancesRequest is RunInstances' input (spec/alibaba-api.md §3.4).
 type RunInstancesRequest struct {
+	rpc.AccountDelegation
 	RegionId           string   `param:"RegionId,required"`
 	ZoneId             string   `param:"ZoneId"`
 	VSwitchId          string   `param:"VSwitchId"`
@@ -38,27 +39,34 @@ type RunInstancesRequest struct {
 	Description        string   `param:"Description"`
 	HostName           string   `param:"HostName"`
 	SystemDisk         struct {
-		Category         string `param:"Category"`
-		Size             *int   `param:"Size"`
-		PerformanceLevel string `param:"PerformanceLevel"`
+		Category         string     `param:"Category"`
+		Size             *int       `param:"Size"`
+		PerformanceLevel string     `param:"PerformanceLevel"`
+		_                rpc.Refuse `refuse:"DiskName,Description" why:"disk names and descriptions are not modelled"`
+		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"SystemDisk"`
 	DataDisk []struct {
-		Category         string `param:"Category"`
-		Size             *int   `param:"Size"`
-		PerformanceLevel string `param:"PerformanceLevel"`
+		Category         string     `param:"Category"`
+		Size             *int       `param:"Size"`
+		PerformanceLevel string     `param:"PerformanceLevel"`
+		_                rpc.Refuse `refuse:"DeleteWithInstance=true" why:"data disks are always released with their instance"`
+		_                rpc.Refuse `refuse:"DiskName,Description,Device,SnapshotId" why:"disk names, descriptions, devices and snapshots are not modelled"`
+		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"DataDisk"`
 	Ipv6AddressCount            *int `param:"Ipv6AddressCount"`
 	NetworkInterfaceQueueNumber *int `param:"NetworkInterfaceQueueNumber"`
 	NetworkInterface            []struct {
-		InstanceType                   string `param:"InstanceType"`
-		VSwitchId                      string `param:"VSwitchId"`
-		SecurityGroupId                string `param:"SecurityGroupId"`
-		QueueNumber                    *int   `param:"QueueNumber"`
-		Ipv6AddressCount               *int   `param:"Ipv6AddressCount"`
-		SecondaryPrivateIpAddressCount *int   `param:"SecondaryPrivateIpAddressCount"`
+		InstanceType                   string     `param:"InstanceType"`
+		VSwitchId                      string     `param:"VSwitchId"`
+		SecurityGroupId                string     `param:"SecurityGroupId"`
+		QueueNumber                    *int       `param:"QueueNumber"`
+		Ipv6AddressCount               *int       `param:"Ipv6AddressCount"`
+		SecondaryPrivateIpAddressCount *int       `param:"SecondaryPrivateIpAddressCount"`
+		_                              rpc.Refuse `refuse:"NetworkInterfaceId,NetworkInterfaceName,Description,PrimaryIpAddress,Ipv6Address,SecurityGroupIds,NetworkCardIndex,NetworkInterfaceTrafficMode=Standard,QueuePairNumber,RxQueueSize,TxQueueSize,DeleteOnRelease,SourceDestCheck" why:"these network interface details are not modelled"`
 	} `param:"NetworkInterface"`
 	CpuOptions struct {
-		NestedVirtualization string `param:"NestedVirtualization"`
+		NestedVirtualization string     `param:"NestedVirtualization"`
+		_                    rpc.Refuse `refuse:"Core,ThreadsPerCore,Numa,TopologyType" why:"CPU topology options are not modelled"`
 	} `param:"CpuOptions"`
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
@@ -66,6 +74,21 @@ type RunInstancesRequest struct {
 	RamRoleName string     `param:"RamRoleName"`
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
+	_           rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotPriceLimit,SpotDuration,SpotInterruptionBehavior" why:"spot instances are not modelled"`
+	_           rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
+	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
+	_           rpc.Refuse `refuse:"AutoReleaseTime" why:"scheduled release is not modelled"`
+	_           rpc.Refuse `refuse:"DeletionProtection=false" why:"release protection is set after creation with ModifyInstanceAttribute"`
+	_           rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
+	_           rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
+	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
+	_           rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
+	_           rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
+	_           rpc.Refuse `refuse:"PrivateIpAddress,Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen private addresses and network options are not modelled"`
+	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
+	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
+	_           rpc.Refuse `refuse:"CreditSpecification,ClockOptions" why:"burstable credits and clock options are not modelled"`
+	_           rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
 }
 
 // RunInstancesResponse is RunInstances' answer.

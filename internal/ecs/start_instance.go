@@ -10,6 +10,7 @@ import (
 
 // StartInstanceRequest is StartInstance's input.
 type StartInstanceRequest struct {
+	rpc.AccountDelegation
 	RegionId      string `param:"RegionId"`
 	InstanceId    string `param:"InstanceId,required"`
 	InitLocalDisk bool   `param:"InitLocalDisk"`

@@ -10,6 +10,7 @@ import (
 
 // StopInstanceRequest is StopInstance's input.
 type StopInstanceRequest struct {
+	rpc.AccountDelegation
 	RegionId    string `param:"RegionId"`
 	InstanceId  string `param:"InstanceId,required"`
 	ForceStop   bool   `param:"ForceStop"`

@@ -129,6 +129,7 @@ func ownResources(ctx context.Context, env *rpc.Env, action, regionID, typ strin
 
 // TagResourcesRequest is TagResources' input.
 type TagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string     `param:"RegionId,required"`
 	ResourceType string     `param:"ResourceType"`
 	ResourceId   []string   `param:"ResourceId"`
@@ -180,6 +181,7 @@ func (s *Service) tagResources(ctx context.Context, env *rpc.Env, req *TagResour
 
 // UntagResourcesRequest is UntagResources' input.
 type UntagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string   `param:"RegionId,required"`
 	ResourceType string   `param:"ResourceType"`
 	ResourceId   []string `param:"ResourceId"`
@@ -225,6 +227,7 @@ func (s *Service) untagResources(ctx context.Context, env *rpc.Env, req *UntagRe
 
 // ListTagResourcesRequest is ListTagResources' input.
 type ListTagResourcesRequest struct {
+	rpc.AccountDelegation
 	RegionId     string     `param:"RegionId,required"`
 	ResourceType string     `param:"ResourceType"`
 	ResourceId   []string   `param:"ResourceId"`

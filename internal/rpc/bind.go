@@ -23,13 +23,18 @@ import (
 // with or without seconds), pointers to those (nil when absent), []string
 // (repeat list Name.1, Name.2 … or, with json, a JSON array), []struct
 // (Name.N.Field) and struct (Name.Field). Repeat lists accept 0- and 1-based
-// indexes. Parameters the struct does not name are ignored, as ECS does.
+// indexes. Parameters the struct does not name are ignored, as ECS does,
+// unless a Refuse field names them.
 func Bind[Req, Resp any](fn func(ctx context.Context, env *Env, req *Req) (*Resp, error)) Handler {
 	var zero Req
 	if reflect.TypeOf(zero).Kind() != reflect.Struct {
 		panic("rpc.Bind: request type must be a struct")
 	}
 	return func(ctx context.Context, env *Env, params map[string]string) (any, error) {
+		if t, ok := ctx.Value(requestTypeKey{}).(*reflect.Type); ok {
+			*t = reflect.TypeOf(zero)
+			return nil, nil
+		}
 		var req Req
 		if err := Decode(params, &req); err != nil {
 			return nil, err
@@ -54,8 +59,20 @@ func decodeStruct(params map[string]string, prefix string, v reflect.Value) erro
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		if f.Type == refuseType {
+			if err := checkRefused(params, prefix, f); err != nil {
+				return err
+			}
+			continue
+		}
 		tag, ok := f.Tag.Lookup("param")
 		if !ok {
+			// An embedded struct shares its parameters (and refusals).
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				if err := decodeStruct(params, prefix, v.Field(i)); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")

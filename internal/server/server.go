@@ -94,6 +94,8 @@ type Server struct {
 	RAM *ram.Authorizer
 	// State resets, exports and imports the whole state.
 	State *state.Manager
+	// Products are the RPC products served, with their action tables.
+	Products []*rpc.Product
 
 	cfg     Config
 	runner  *jobs.Runner
@@ -401,6 +403,7 @@ func (s *Server) routes() http.Handler {
 	rpcServer.Permit = s.RAM.Permit
 	rpcServer.ArmFaults(s.faults.armed)
 	products := []*rpc.Product{ecs.NewProduct(s.ECS), ram.NewProduct(), bss.NewProduct(s.ECS)}
+	s.Products = products
 	var actions []string
 	for _, p := range products {
 		rpcServer.Register(p)
