@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -75,7 +76,9 @@ func (p *proc) start(ctx context.Context) error {
 	}
 	p.cmd, p.done = cmd, make(chan error, 1)
 	go func() { p.done <- cmd.Wait() }()
-	deadline := time.Now().Add(30 * time.Second)
+	// A generous bound: the first start migrates the schema, River's
+	// included, and a loaded CI machine is slow at it.
+	deadline := time.Now().Add(startWithin)
 	for {
 		resp, err := http.Get("http://" + p.Addr + "/readyz")
 		if err == nil {
@@ -87,7 +90,7 @@ func (p *proc) start(ctx context.Context) error {
 		select {
 		case err := <-p.done:
 			p.cmd = nil
-			return fmt.Errorf("ecsd exited at start (%v); see %s", err, p.log)
+			return fmt.Errorf("ecsd exited at start (%v); %s ends:\n%s", err, p.log, tail(p.log))
 		case <-ctx.Done():
 			p.kill()
 			return ctx.Err()
@@ -95,7 +98,7 @@ func (p *proc) start(ctx context.Context) error {
 		}
 		if time.Now().After(deadline) {
 			p.kill()
-			return fmt.Errorf("ecsd not ready after 30s; see %s", p.log)
+			return fmt.Errorf("ecsd not ready after %s; %s ends:\n%s", startWithin, p.log, tail(p.log))
 		}
 	}
 }
@@ -137,4 +140,17 @@ func (p *proc) logged() string {
 		return ""
 	}
 	return string(b[p.from:])
+}
+
+const startWithin = 90 * time.Second
+
+// tail returns the last lines of a process's log, for a failure message
+// that outlives the test's temporary directory.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-20, 0):], "\n")
 }
