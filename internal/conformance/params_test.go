@@ -240,7 +240,7 @@ func TestRefusedParameterAnswered(t *testing.T) {
 			_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), AdditionalAttributes: dara.StringSlice(a)})
 			return err
 		}
-		if err := attrs("META_OPTIONS", "NETWORK_PRIMARY_ENI_IP", "LOGIN_AS_NON_ROOT", "DISK_HIGH_DENSITY_MODE"); err != nil {
+		if err := attrs("META_OPTIONS", "NETWORK_PRIMARY_ENI_IP", "LOGIN_AS_NON_ROOT", "DISK_HIGH_DENSITY_MODE", "CPU_OPTIONS_TOPOLOGY_TYPE"); err != nil {
 			t.Errorf("DescribeInstances with Terraform's AdditionalAttributes: %v", err)
 		}
 		var se2 *tea.SDKError

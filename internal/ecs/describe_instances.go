@@ -54,9 +54,11 @@ var instanceStatuses = map[string]bool{
 }
 
 // additionalAttributes are the values DescribeInstances' AdditionalAttributes
-// takes.
+// takes. terraform-provider-alicloud sends CPU_OPTIONS_TOPOLOGY_TYPE with the
+// others on every read (recorded on the wire).
 var additionalAttributes = map[string]bool{
 	"META_OPTIONS": true, "DDH_CLUSTER": true, "NETWORK_PRIMARY_ENI_IP": true, "LOGIN_AS_NON_ROOT": true, "DISK_HIGH_DENSITY_MODE": true,
+	"CPU_OPTIONS_TOPOLOGY_TYPE": true,
 }
 
 // describeInstances handles DescribeInstances, with both paging styles:
@@ -74,7 +76,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	}
 	for _, a := range req.AdditionalAttributes {
 		if !additionalAttributes[a] {
-			return nil, apierr.InvalidParameter.Newf("The specified parameter AdditionalAttributes %q is not valid; use META_OPTIONS, DDH_CLUSTER, NETWORK_PRIMARY_ENI_IP, LOGIN_AS_NON_ROOT or DISK_HIGH_DENSITY_MODE.", a)
+			return nil, apierr.InvalidParameter.Newf("The specified parameter AdditionalAttributes %q is not valid; use META_OPTIONS, DDH_CLUSTER, NETWORK_PRIMARY_ENI_IP, LOGIN_AS_NON_ROOT, DISK_HIGH_DENSITY_MODE or CPU_OPTIONS_TOPOLOGY_TYPE.", a)
 		}
 	}
 	if len(req.InstanceIds) > 100 {
