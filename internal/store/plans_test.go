@@ -16,7 +16,7 @@ import (
 
 // largeTables are the tables that grow with the fleet: a statement on a
 // request's path must reach their rows through an index.
-var largeTables = []string{"instances", "disks", "orders", "order_instances", "instance_tags", "ledger_entries"}
+var largeTables = []string{"instances", "disks", "orders", "order_instances", "instance_tags", "ledger_entries", "network_interfaces"}
 
 // TestHotQueriesUseIndexes runs the statements behind the hot requests
 // (DescribeInstances of one id and of a page, the quota checks of
@@ -70,6 +70,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 				return err
 			},
 			func() error { _, err := q.OrderGet(ctx, acc, "900000000007001"); return err },
+			func() error { _, err := q.NetworkInterfaceIPs(ctx, "vsw-plan070"); return err },
 			func() error { _, err := q.OrderPaidByType(ctx, id); return err },
 			func() error { _, err := q.OrderUnpaidOfInstance(ctx, acc, id); return err },
 		}
@@ -193,6 +194,10 @@ func fillFleet(t *testing.T, st *store.Store, accounts, perAccount int) {
 		`INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time)
 		SELECT 'd-bpplan' || ` + pad("k", 14) + `, ` + acc + `, 'i-bpplan' || ` + pad("k", 14) + `, 'cn-hangzhou', 'cn-hangzhou-h', 'system',
 			'cloud_essd', 40, 'PL0', '/dev/xvda', 'In_use', 0 FROM (` + series + `) s`,
+		`INSERT INTO network_interfaces (id, account_id, region_id, zone_id, vpc_id, vswitch_id, security_group_id, instance_id, eni_type,
+			device_index, private_ip, mac_address, queue_number, creation_time)
+		SELECT 'eni-bpplan' || ` + pad("k", 14) + `, ` + acc + `, 'cn-hangzhou', 'cn-hangzhou-h', 'vpc', 'vsw-plan' || ` + pad("(k - 1) / 100", 3) + `,
+			'sg', 'i-bpplan' || ` + pad("k", 14) + `, 'Primary', 0, '172.16.0.1', '00:16:3e:00:00:01', 1, 0 FROM (` + series + `) s`,
 		`INSERT INTO instance_tags (instance_id, tag_key, tag_value) SELECT 'i-bpplan' || ` + pad("k", 14) + `, 'env', 'ci' FROM (` + series + `) s`,
 		`INSERT INTO orders (id, account_id, order_type, payment_status, region_id, charge_type, instance_type, quantity, amount,
 			voucher_paid, cash_paid, usage_start, usage_end, config, created_at, paid_at, refunded_vcpu)
