@@ -169,3 +169,47 @@ var (
 	Unauthorized                                                = def(401, "Unauthorized", "The admin token is missing or wrong: send Authorization: Bearer <token>.")                             // admin API
 	UnsupportedHTTPMethod                                       = def(400, "UnsupportedHTTPMethod", "This http method is not supported.")                                                          // sources differ (400/403); 400 like other request-shape errors
 )
+
+// The VPC product (2016-04-28) and ECS security groups.
+var (
+	DependencyViolation                 = def(400, "DependencyViolation", "%s") // a vSwitch that still has instances; a security group in use
+	DependencyViolationSecurityGroup    = def(400, "DependencyViolation.SecurityGroup", "Specified VPC still has security groups.")
+	DependencyViolationVSwitch          = def(400, "DependencyViolation.VSwitch", "Specified VPC still has vSwitches.")
+	IncorrectVSwitchStatus              = def(400, "IncorrectVSwitchStatus", "The current status of virtual switch does not support this operation.")
+	IncorrectVpcStatus                  = def(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
+	InvalidCidrBlockMalformed           = def(400, "InvalidCidrBlock.Malformed", "Specified CIDR block is not valid.")
+	InvalidCidrBlockOverlapped          = def(400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets.")
+	InvalidDescriptionMalformed         = def(400, "InvalidDescription.Malformed", "Specified description is not valid.")
+	InvalidIPAddressAlreadyUsed         = def(400, "InvalidIPAddress.AlreadyUsed", "The specified IPAddress is already used by other resource.")
+	InvalidIPAddressInvalid             = def(400, "InvalidPrivateIpAddress.Malformed", "Specified private IP address is not valid.")
+	InvalidIPAddressNotInVSwitch        = def(400, "InvalidPrivateIpAddress", "Specified private IP address is not in the CIDR block of virtual switch.")
+	InvalidIpProtocolMalformed          = def(400, "InvalidIpProtocol.Malformed", "The specified parameter \"PortRange\" is not valid.")
+	InvalidIpProtocolValueNotSupported  = def(400, "InvalidIpProtocol.ValueNotSupported", "The specified IpProtocol does not exist.")
+	InvalidNicTypeValueNotSupported     = def(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.")
+	InvalidPermissionDuplicate          = def(400, "InvalidPermission.Duplicate", "The specified rule already exists.")
+	InvalidPolicyMalformed              = def(400, "InvalidPolicy.Malformed", "The specified parameter \"Policy\" is not valid.")
+	InvalidPortRangeMalformed           = def(400, "InvalidPortRange.Malformed", "The specified parameter \"PortRange\" is not valid.")
+	InvalidPriorityMalformed            = def(400, "InvalidPriority.Malformed", "The specified parameter \"Priority\" is not valid.")
+	InvalidSecurityGroupNameMalformed   = def(400, "InvalidSecurityGroupName.Malformed", "Specified security group name is not valid.")
+	InvalidSecurityGroupDiffVpc         = def(400, "InvalidSecurityGroup.VpcMismatch", "The specified security group and the specified virtual switch are not in the same VPC.")
+	InvalidSecurityGroupIsSame          = def(400, "InvalidSecurityGroup.IsSame", "The authorized security group and the source security group are the same.")
+	InvalidSecurityGroupTypeNotSupport  = def(400, "InvalidSecurityGroupType.ValueNotSupported", "The specified SecurityGroupType is not valid.")
+	InvalidSourceCidrIpMalformed        = def(400, "InvalidSourceCidrIp.Malformed", "The specified parameter \"SourceCidrIp\" is not valid.")
+	InvalidDestCidrIpMalformed          = def(400, "InvalidDestCidrIp.Malformed", "The specified parameter \"DestCidrIp\" is not valid.")
+	InvalidVSwitchIDNotFoundMalformed   = def(400, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.") // an id that is not a vSwitch id at all
+	InvalidVSwitchNameMalformed         = def(400, "InvalidVSwitchName.Malformed", "Specified virtual switch name is not valid.")
+	InvalidVpcIDNotFound                = def(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+	InvalidVpcNameMalformed             = def(400, "InvalidVpcName.Malformed", "Specified VPC name is not valid.")
+	InvalidZoneIDNotFoundVSwitch        = def(400, "InvalidZoneId.NotFound", "Specified zone does not exist.") // CreateVSwitch: a zone outside the VPC's region
+	OperationUnsupported                = def(400, "OperationUnsupported", "%s")                               // a documented parameter value that ecsd does not model (IPv6, IPAM)
+	QuotaExceededSecurityGroup          = def(400, "QuotaExceeded.SecurityGroup", "The maximum number of security groups has been reached.")
+	QuotaExceededSecurityGroupRule      = def(400, "QuotaExceeded.SecurityGroupRule", "The maximum number of rules in the security group has been reached.")
+	QuotaExceededVSwitch                = def(400, "QuotaExceeded.VSwitch", "Virtual switch quota exceeded.")
+	QuotaExceededVpc                    = def(400, "QuotaExceeded.Vpc", "VPC quota exceeded.")
+	InvalidInstanceIDSecurityGroupLimit = def(403, "SecurityGroupLimitExceeded", "The maximum number of security groups an instance can join has been reached.")
+	InvalidSecurityGroupNotInVpc        = def(403, "InvalidSecurityGroupId.NotVpc", "The specified security group is not in the VPC of the instance.")
+	InvalidInstanceIDAlreadyJoined      = def(403, "InvalidInstanceId.AlreadyExists", "The instance has already joined the specified security group.")
+	InvalidInstanceIDNotInGroup         = def(403, "InvalidInstanceId.NotInSecurityGroup", "The instance is not in the specified security group.")
+	InvalidOperationLastSecurityGroup   = def(403, "InvalidOperation.InstanceLeaveLastSecurityGroup", "The instance must be in at least one security group.")
+	InvalidVSwitchAvailableIPNotEnough  = def(403, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch has not enough IP addresses.")
+)

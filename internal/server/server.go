@@ -34,6 +34,7 @@ import (
 	"github.com/ecsd/ecsd/internal/ram"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // Config is everything `ecsd serve` can be told.
@@ -82,6 +83,7 @@ type Server struct {
 	DefaultAccount *account.Created
 
 	ECS *ecs.Service
+	VPC *vpc.Service
 	RAM *ram.Authorizer
 
 	cfg     Config
@@ -169,14 +171,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay, ChangeDelay: cfg.ChangeDelay,
 		UnpaidOrderTTL: cfg.UnpaidOrderTTL, DefaultVCPUQuota: cfg.VCPUQuota, MinChangeInterval: cfg.MinChangeInterval,
 	}
+	s.VPC = &vpc.Service{Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay}
 	s.runner, err = jobs.New(ctx, s.Store, jobs.Config{
 		Log: cfg.Log, Now: s.Clock.Now, TokenTTL: cfg.ClientTokenTTL,
-		Register: func(w *river.Workers) { s.ECS.AddWorkers(w, s.Store, s.Clock.Now) },
+		Register: func(w *river.Workers) {
+			s.ECS.AddWorkers(w, s.Store, s.Clock.Now)
+			s.VPC.AddWorkers(w, s.Store)
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.ECS.Jobs = s.runner.Client
+	s.VPC.Jobs = s.runner.Client
 	if err := s.runner.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
@@ -363,6 +370,7 @@ func (s *Server) routes() http.Handler {
 	rpcServer.Register(ecs.NewProduct(s.ECS))
 	rpcServer.Register(ram.NewProduct())
 	rpcServer.Register(bss.NewProduct(s.ECS))
+	rpcServer.Register(vpc.NewProduct(s.VPC))
 	adminAPI := &admin.API{
 		Token: s.AdminToken, Store: s.Store, Clock: s.Clock, Log: s.cfg.Log,
 		Catalog: s.Catalog, ECS: s.ECS, AfterClockMove: s.RunDueTimers, FaultsInjected: s.faults.arm,
