@@ -29,5 +29,11 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeInstanceAttributeResponse{InstanceView: viewInstance(s.Catalog, inst, tags[inst.ID])}, nil
+	groups, err := env.Q().GroupsOfInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
+	resp := &DescribeInstanceAttributeResponse{InstanceView: viewInstance(s.Catalog, inst, tags[inst.ID])}
+	resp.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
+	return resp, nil
 }

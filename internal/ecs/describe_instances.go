@@ -24,11 +24,15 @@ type DescribeInstancesRequest struct {
 		Key   string `param:"Key"`
 		Value string `param:"Value"`
 	} `param:"Tag"`
-	PageNumber *int   `param:"PageNumber"`
-	PageSize   *int   `param:"PageSize"`
-	NextToken  string `param:"NextToken"`
-	MaxResults *int   `param:"MaxResults"`
-	DryRun     bool   `param:"DryRun"`
+	VpcId              string   `param:"VpcId"`
+	VSwitchId          string   `param:"VSwitchId"`
+	SecurityGroupId    string   `param:"SecurityGroupId"`
+	PrivateIpAddresses []string `param:"PrivateIpAddresses,json"`
+	PageNumber         *int     `param:"PageNumber"`
+	PageSize           *int     `param:"PageSize"`
+	NextToken          string   `param:"NextToken"`
+	MaxResults         *int     `param:"MaxResults"`
+	DryRun             bool     `param:"DryRun"`
 }
 
 // DescribeInstancesResponse lists instances.
@@ -67,6 +71,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	f := store.InstanceFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
+		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+	}
+	if len(req.PrivateIpAddresses) > 100 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
 	}
 	if req.InstanceIds != nil && len(req.InstanceIds) == 0 {
 		f.IDs = nil // "[]" filters nothing, as ECS treats it
@@ -120,10 +128,16 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	groups, err := env.Q().GroupsOfInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
-		resp.Instances.Instance = append(resp.Instances.Instance, viewInstance(s.Catalog, i, tags[i.ID]))
+		v := viewInstance(s.Catalog, i, tags[i.ID])
+		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
+		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil
 }
@@ -157,4 +171,13 @@ func decodeCursor(token string) (string, error) {
 		}
 	}
 	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
+}
+
+// groupsOf is an instance's security groups, as joined; an instance made
+// before groups were rows shows the one it recorded.
+func groupsOf(i *store.Instance, groups map[string][]string) []string {
+	if g := groups[i.ID]; len(g) > 0 {
+		return g
+	}
+	return []string{i.SecurityGroupID}
 }

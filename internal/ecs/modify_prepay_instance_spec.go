@@ -9,6 +9,7 @@ import (
 	"github.com/ecsd/ecsd/internal/billing"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // ModifyPrepayInstanceSpecRequest is ModifyPrepayInstanceSpec's input
@@ -219,6 +220,28 @@ type SpecChangeArgs struct {
 
 func (SpecChangeArgs) Kind() string { return "spec_change" }
 
+// moveNetwork gives an instance moving to another zone a vSwitch of that
+// zone in its VPC and a new private IP from it, releasing the old one.
+func (s *Service) moveNetwork(ctx context.Context, tx *store.Tx, inst *store.Instance, zoneID string, now time.Time) (string, string, error) {
+	region, _ := s.Catalog.Region(inst.RegionID)
+	v, err := tx.VpcGet(ctx, inst.AccountID, "", inst.VpcID)
+	if err != nil {
+		return "", "", err
+	}
+	sw, err := vpc.ZoneVSwitch(ctx, tx, region, v, zoneID, now)
+	if err != nil {
+		return "", "", err
+	}
+	if sw == nil {
+		return "", "", apierr.InvalidVSwitchIDIPNotEnough.Newf("The VPC %s has no vSwitch with a free address in zone %s.", v.ID, zoneID)
+	}
+	if err := tx.PrivateIPsRelease(ctx, inst.ID); err != nil {
+		return "", "", err
+	}
+	ip, err := vpc.AllocateIP(ctx, tx, sw, inst.ID, "")
+	return sw.ID, ip, err
+}
+
 // applyChange applies an accepted change, exactly once: the instance's
 // in-flight order is compared and cleared in the same statement. What
 // clients then see (ARCHITECTURE.md §4): the new InstanceType, Cpu and
@@ -242,8 +265,10 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 	if cfg.ZoneId != inst.ZoneID {
 		// Across zones the instance gets the new zone's vSwitch and a new
 		// private IP (spec: MigrateAcrossZone).
-		region, _ := s.Catalog.Region(inst.RegionID)
-		change.ZoneID, change.VSwitchID, change.PrivateIP = cfg.ZoneId, defaultVSwitch(inst.AccountID, region, cfg.ZoneId), privateIP(region, cfg.ZoneId)
+		if change.VSwitchID, change.PrivateIP, err = s.moveNetwork(ctx, tx, inst, cfg.ZoneId, now); err != nil {
+			return err
+		}
+		change.ZoneID = cfg.ZoneId
 	}
 	if cfg.EndTime != "" {
 		end, err := time.Parse(time.RFC3339, cfg.EndTime)

@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
-	"fmt"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -111,8 +109,8 @@ func newID(kind string, r *catalog.Region) string {
 	return kind + "-" + r.InstanceIdPrefix + string(b)
 }
 
-// stableID derives an id from its inputs: the default VPC, vSwitches and
-// security group of an account exist without being stored.
+// stableID derives an id from its inputs (secondary network interfaces and
+// MAC addresses exist without being stored).
 func stableID(kind, prefix string, parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
@@ -125,42 +123,6 @@ func stableID(kind, prefix string, parts ...string) string {
 		b[i] = idChars[int(sum[i])%len(idChars)]
 	}
 	return kind + "-" + prefix + string(b)
-}
-
-// defaultNetwork is an account's default VPC in a region, as real ECS
-// creates it: one VPC, one vSwitch per zone, one security group.
-type defaultNetwork struct {
-	VpcID, SecurityGroupID string
-}
-
-func networkOf(accountID string, r *catalog.Region) defaultNetwork {
-	return defaultNetwork{
-		VpcID:           stableID("vpc", r.InstanceIdPrefix, accountID, r.RegionId),
-		SecurityGroupID: stableID("sg", r.InstanceIdPrefix, accountID, r.RegionId),
-	}
-}
-
-func defaultVSwitch(accountID string, r *catalog.Region, zoneID string) string {
-	return stableID("vsw", r.InstanceIdPrefix, accountID, zoneID)
-}
-
-// zoneIndex is the zone's position in its region, for the third octet of
-// its vSwitch CIDR (172.16.<n>.0/24 style).
-func zoneIndex(r *catalog.Region, zoneID string) int {
-	for i, z := range r.Zones {
-		if z.ZoneId == zoneID {
-			return i
-		}
-	}
-	return 0
-}
-
-// privateIP picks an address in the zone's vSwitch.
-func privateIP(r *catalog.Region, zoneID string) string {
-	var b [2]byte
-	_, _ = rand.Read(b[:])
-	host := 2 + int(binary.BigEndian.Uint16(b[:]))%250
-	return fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

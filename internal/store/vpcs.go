@@ -53,6 +53,20 @@ func (q Q) VpcInsert(ctx context.Context, v *Vpc) error {
 	return interpretError(err)
 }
 
+// VpcInsertDefault stores an account's default VPC in a region unless it
+// has one (a concurrent creator's wins); it reports whether v went in.
+func (q Q) VpcInsertDefault(ctx context.Context, v *Vpc) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `INSERT INTO vpcs (`+vpcColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $10, $11, $12)
+		ON CONFLICT (account_id, region_id) WHERE is_default DO NOTHING`,
+		v.ID, v.AccountID, v.RegionID, v.CidrBlock, v.Name, v.Description, v.Status, v.VRouterID,
+		v.RouteTableID, v.ResourceGroupID, v.DnsHostname, micros(v.CreationTime))
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
 // VpcGet returns the account's VPC, or ErrNotFound (also when another
 // account owns it). An empty regionID matches any region.
 func (q Q) VpcGet(ctx context.Context, accountID, regionID, id string) (*Vpc, error) {
@@ -229,6 +243,20 @@ func (q Q) VSwitchInsert(ctx context.Context, v *VSwitch) error {
 		v.ID, v.AccountID, v.RegionID, v.VpcID, v.ZoneID, v.CidrBlock, v.Name, v.Description, v.Status, v.IsDefault,
 		v.ResourceGroupID, micros(v.CreationTime))
 	return interpretError(err)
+}
+
+// VSwitchInsertDefault stores a VPC's default vSwitch in a zone unless it
+// has one; it reports whether v went in.
+func (q Q) VSwitchInsertDefault(ctx context.Context, v *VSwitch) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `INSERT INTO vswitches (id, account_id, region_id, vpc_id, zone_id, cidr_block, name,
+		description, status, is_default, resource_group_id, creation_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11)
+		ON CONFLICT (vpc_id, zone_id) WHERE is_default DO NOTHING`,
+		v.ID, v.AccountID, v.RegionID, v.VpcID, v.ZoneID, v.CidrBlock, v.Name, v.Description, v.Status, v.ResourceGroupID, micros(v.CreationTime))
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
 }
 
 // VSwitchGet returns the account's vSwitch, or ErrNotFound. An empty

@@ -42,7 +42,7 @@ CREATE INDEX vswitches_vpc ON vswitches (vpc_id, creation_time);
 CREATE INDEX vswitches_account ON vswitches (account_id, region_id, creation_time);
 CREATE UNIQUE INDEX vswitches_default ON vswitches (vpc_id, zone_id) WHERE is_default;
 
--- Resource tags of VPC-product resources (VPC, VSWITCH).
+-- Tags of network resources: VPCs, vSwitches and security groups.
 CREATE TABLE vpc_tags (
     resource_id TEXT NOT NULL,
     tag_key     TEXT NOT NULL,
