@@ -71,14 +71,20 @@ func nwVSwitchAttr(t *testing.T, c *vpc2.Client, id string) *vpc2.DescribeVSwitc
 // provider does after creating one.
 func nwWaitAvailable(t *testing.T, status func() string) {
 	t.Helper()
+	nwWaitStatus(t, status, "Available")
+}
+
+// nwWaitStatus polls until status answers want, for at most 20 s.
+func nwWaitStatus(t *testing.T, status func() string, want string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		st := status()
-		if st == "Available" {
+		if st == want {
 			return
 		}
-		if st != "Pending" || time.Now().After(deadline) {
-			t.Fatalf("status %q, want Pending then Available", st)
+		if time.Now().After(deadline) {
+			t.Fatalf("status %q after 20s, want %s", st, want)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
