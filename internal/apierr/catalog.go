@@ -56,6 +56,7 @@ var (
 	InvalidDataDiskCategoryValueNotSupported                    = def(403, "InvalidDataDiskCategory.ValueNotSupported", "The specified Category of Data Disk is not valid.")
 	InvalidDiskDetachedSystemDisk                               = def(403, "InvalidDisk.DetachedSystemDisk", "The specified resource is/has a detached system disk %s , not support current operation.")
 	InvalidDiskCategoryNotSupported                             = def(403, "InvalidDiskCategory.NotSupported", "The upgrade operation of instance does not support this category of disk.")
+	InvalidEniIDNotFound                                        = def(404, "InvalidEniId.NotFound", "The specified network interface does not exist.")
 	InvalidImageIDNotFound                                      = def(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
 	InvalidInstanceEipNotSupport                                = def(403, "InvalidInstance.EipNotSupport", "The special instance with eip not support operate, please unassociate eip first.")
 	InvalidInstanceNotFoundSystemDisk                           = def(403, "InvalidInstance.NotFoundSystemDisk", "The specified instance has no system disk.")
@@ -132,7 +133,9 @@ var (
 	InvalidTimeStampExpired                                     = def(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.") // more than 15 minutes from the wall clock
 	InvalidTimeStampFormat                                      = def(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
 	InvalidUserPassRoleForbidden                                = def(403, "InvalidUser.PassRoleForbidden", "The RAM user does not have privilege to pass a role.")
+	InvalidUserDataBase64FormatInvalid                          = def(400, "InvalidUserData.Base64FormatInvalid", "The specified UserData is not valid base64 format.")
 	InvalidVSwitchIDNotFound                                    = def(404, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.")
+	InvalidVSwitchIDIpNotEnough                                 = def(400, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch has not enough IpAddress.")
 	InvalidVersion                                              = def(400, "InvalidVersion", "Specified parameter Version is not valid.") // status not documented; 400 as for other bad parameters
 	InvalidZoneIDNotFound                                       = def(404, "InvalidZoneId.NotFound", "The specified zone does not exist.")
 	LastOrderProcessing                                         = def(400, "LastOrderProcessing", "The previous order is still processing, please try again later.")
@@ -183,7 +186,6 @@ var (
 	InstanceLastSecurityGroup          = def(403, "InstanceLastSecurityGroup", "The security group can't be removed, as instance must be in at least one security group.")
 	InvalidCidrBlockMalformed          = def(400, "InvalidCidrBlock.Malformed", "Specified CIDR block is not valid.")
 	InvalidCidrBlockOverlapped         = def(400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets.")
-	InvalidDescriptionMalformed        = def(400, "InvalidDescription.Malformed", "Specified description is not valid.")
 	InvalidDestCidrIpMalformed         = def(400, "InvalidDestCidrIp.Malformed", "The specified parameter \"DestCidrIp\" is not valid.")
 	InvalidInstanceIDAlreadyExists     = def(403, "InvalidInstanceId.AlreadyExists", "The specified instance already exists in the specified security group.")
 	InvalidInstanceIDMismatch          = def(400, "InvalidInstanceId.Mismatch", "Specified instance and security group are not in the same VPC.")
@@ -198,7 +200,6 @@ var (
 	InvalidSecurityGroupNameMalformed  = def(400, "InvalidSecurityGroupName.Malformed", "Specified security group name is not valid.")
 	InvalidSourceCidrIpMalformed       = def(400, "InvalidSourceCidrIp.Malformed", "The specified parameter \"SourceCidrIp\" is not valid.")
 	InvalidVSwitchIDNotFoundMalformed  = def(400, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.") // an id that is not a vSwitch id at all
-	InvalidVSwitchIDIPNotEnough        = def(400, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch has not enough IpAddress.")
 	InvalidVSwitchNameMalformed        = def(400, "InvalidVSwitchName.Malformed", "Specified virtual switch name is not valid.")
 	InvalidVpcIDNotFound               = def(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
 	InvalidVpcNameMalformed            = def(400, "InvalidVpcName.Malformed", "Specified VPC name is not valid.")
@@ -207,4 +208,35 @@ var (
 	QuotaExceedSecurityGroup           = def(400, "QuotaExceed.SecurityGroup", "The maximum number of security groups is exceeded.")
 	QuotaExceededVSwitch               = def(400, "QuotaExceeded.VSwitch", "Virtual switch quota exceeded.")
 	QuotaExceededVpc                   = def(400, "QuotaExceeded.Vpc", "VPC quota exceeded.")
+)
+
+// Rows of ModifyInstanceChargeType, ModifyInstanceSpec, ModifyInstanceAttribute,
+// DeleteInstance's release protection and the tag actions, with the statuses
+// their API docs give.
+var (
+	AccountArrearageForbidden            = def(403, "Account.Arrearage", "Your account has an outstanding payment.") // ModifyInstanceChargeType sends it with 403
+	DuplicateTagKey                      = def(400, "Duplicate.TagKey", "The Tag.N.Key contain duplicate key.")
+	ExpiredInstance                      = def(400, "ExpiredInstance", "The specified instance has expired.")
+	InstancesIdQuotaExceed               = def(400, "InstancesIdQuotaExceed", "The maximum number of Instances is exceeded.")
+	InvalidAccountStatusNotEnoughBalance = def(403, "InvalidAccountStatus.NotEnoughBalance", "Your account does not have enough balance.")
+	InvalidDescriptionMalformed          = def(400, "InvalidDescription.Malformed", "The specified parameter \"Description\" is not valid.")
+	InvalidHostNameMalformed             = def(400, "InvalidHostName.Malformed", "The specified parameter \"HostName\" is not valid.")
+	InvalidInstanceNameMalformed         = def(400, "InvalidInstanceName.Malformed", "The specified parameter \"InstanceName\" is not valid.")
+	InvalidInstanceStatusNotStopped      = def(400, "InvalidInstanceStatus.NotStopped", "The specified Instance status is not stopped.")
+	InvalidOperationDeletionProtection   = def(403, "InvalidOperation.DeletionProtection", "%s")
+	InvalidParameterCreditSpecification  = def(400, "InvalidParameter.CreditSpecification", "The specified CreditSpecification is not supported in this region.")
+	InvalidParameterInstanceIds          = def(400, "InvalidParameter.InstanceIds", "The specified InstanceIds are invalid.")
+	InvalidParameterRecycleBin           = def(400, "InvalidParameter.RecycleBin", "You do not have permission to set recyclable properties.")
+	InvalidPasswordMalformed             = def(400, "InvalidPassword.Malformed", "The specified parameter \"Password\" is not valid.")
+	InvalidPeriodUnitMismatch            = def(400, "InvalidPeriod.UnitMismatch", "The specified Period must be correlated with the PeriodUnit.")
+	InvalidResourceIdNotFound            = def(404, "InvalidResourceId.NotFound", "The specified ResourceIds are not found in our records.")
+	InvalidStatusValueNotSupported       = def(400, "InvalidStatus.ValueNotSupported", "%s")
+	InvalidTagKeyMalformed               = def(400, "InvalidTagKey.Malformed", "The specified Tag.n.Key is not valid.")
+	InvalidTagValueMalformed             = def(400, "InvalidTagValue.Malformed", "The specified Tag.n.Value is not valid.")
+	InvalidUserDataSizeExceeded          = def(400, "InvalidUserData.SizeExceeded", "The specified parameter \"UserData\" exceeds the size.")
+	MissingParameterResourceType         = def(404, "MissingParameter.ResourceType", "The parameter - ResourceType should not be null")
+	MissingParameterTags                 = def(404, "MissingParameter.Tags", "The parameter - Tags should not be null")
+	NumberExceedResourceIds              = def(400, "NumberExceed.ResourceIds", "The ResourceIds parameter's number is exceed , Valid : 50")
+	NumberExceedTags                     = def(400, "NumberExceed.Tags", "The Tags parameter's number is exceed , Valid : 20")
+	OperationDeniedQuotaExceed           = def(400, "OperationDenied.QuotaExceed", "The quota of tags on resource is beyond permitted range.")
 )

@@ -24,6 +24,7 @@ func NewProduct(svc *ecs.Service) *rpc.Product {
 			{Name: "CancelOrder", RAM: "bss:CancelOrder", Handle: rpc.Bind(h.cancelOrder), Write: true},
 			{Name: "GetOrderDetail", RAM: "bss:GetOrderDetail", Handle: rpc.Bind(getOrderDetail)},
 			{Name: "QueryAccountBalance", RAM: "bss:QueryAccountBalance", Handle: rpc.Bind(queryAccountBalance)},
+			{Name: "QueryAvailableInstances", RAM: "bss:QueryAvailableInstances", Handle: rpc.Bind(queryAvailableInstances)},
 			{Name: "QueryOrders", RAM: "bss:QueryOrders", Handle: rpc.Bind(queryOrders)},
 		},
 	}
@@ -64,11 +65,12 @@ type OrderView struct {
 	Operator          string
 }
 
-// bssOrderType maps ecsd's order types onto BSS's: a downgrade is a Refund
-// order, a temporary upgrade an Upgrade with its own sub-type.
+// bssOrderType maps ecsd's order types onto BSS's: a downgrade, and the
+// refund of a subscription turned pay-as-you-go, are Refund orders; a
+// temporary upgrade is an Upgrade with its own sub-type.
 func bssOrderType(t string) (typ, sub string) {
 	switch t {
-	case store.OrderDowngrade:
+	case store.OrderDowngrade, store.OrderRefund:
 		return "Refund", ""
 	case store.OrderTempUpgrade:
 		return "Upgrade", "TempUpgrade"

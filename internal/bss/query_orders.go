@@ -66,12 +66,12 @@ func queryOrders(ctx context.Context, env *rpc.Env, req *QueryOrdersRequest) (*Q
 		return nil, apierr.InvalidParameter.Newf("The specified PaymentStatus %q is not valid; use Unpaid, Paid or Cancelled.", req.PaymentStatus)
 	}
 	switch req.OrderType {
-	case "", store.OrderNew, store.OrderRenew, store.OrderUpgrade:
+	case "", store.OrderNew, store.OrderRenew, store.OrderUpgrade, store.OrderConvert:
 		f.Type = req.OrderType
 	case "Refund":
-		f.Type = store.OrderDowngrade
+		f.Types = []string{store.OrderDowngrade, store.OrderRefund}
 	default:
-		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade or Refund.", req.OrderType)
+		return nil, apierr.InvalidParameter.Newf("The specified OrderType %q is not valid; use New, Renew, Upgrade, Convert or Refund.", req.OrderType)
 	}
 	page, size := 1, 20
 	if req.PageNum != nil {

@@ -3,7 +3,12 @@
 // they call. Handlers decode, call the domain and encode; nothing else.
 package ecs
 
-import "github.com/ecsd/ecsd/internal/rpc"
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/ecsd/ecsd/internal/rpc"
+)
 
 // NewProduct returns ECS, version 2014-05-26, with its actions sorted by
 // name. Catalog actions are plain functions; instance actions are methods of
@@ -22,21 +27,31 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DeleteSecurityGroup", RAM: "ecs:DeleteSecurityGroup", Handle: rpc.Bind(s.deleteSecurityGroup), Write: true, Resources: sg},
 			{Name: "DescribeDisks", RAM: "ecs:DescribeDisks", Handle: rpc.Bind(s.describeDisks), Resources: anyDisk},
 			{Name: "DescribeImages", RAM: "ecs:DescribeImages", Handle: rpc.Bind(describeImages)},
+			{Name: "DescribeInstanceAttachmentAttributes", RAM: "ecs:DescribeInstanceAttachmentAttributes", Handle: rpc.Bind(s.describeInstanceAttachmentAttributes), Resources: s.instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "DescribeInstanceAttribute", RAM: "ecs:DescribeInstanceAttribute", Handle: rpc.Bind(s.describeInstanceAttribute), Resources: inst},
+			{Name: "DescribeInstanceAutoRenewAttribute", RAM: "ecs:DescribeInstanceAutoRenewAttribute", Handle: rpc.Bind(s.describeInstanceAutoRenewAttribute), Resources: s.instancesARN(commaIDs("InstanceId"))},
+			{Name: "DescribeInstanceMaintenanceAttributes", RAM: "ecs:DescribeInstanceMaintenanceAttributes", Handle: rpc.Bind(s.describeInstanceMaintenanceAttributes), Resources: s.instancesARN(repeatIDs("InstanceId"))},
 			{Name: "DescribeInstanceModificationPrice", RAM: "ecs:DescribeInstanceModificationPrice", Handle: rpc.Bind(s.describeInstanceModificationPrice), Resources: inst},
+			{Name: "DescribeInstanceRamRole", RAM: "ecs:DescribeInstanceRamRole", Handle: rpc.Bind(s.describeInstanceRamRole), Resources: s.instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "DescribeInstanceStatus", RAM: "ecs:DescribeInstanceStatus", Handle: rpc.Bind(s.describeInstanceStatus), Resources: anyInstance},
 			{Name: "DescribeInstanceTypeFamilies", RAM: "ecs:DescribeInstanceTypeFamilies", Handle: rpc.Bind(describeInstanceTypeFamilies)},
 			{Name: "DescribeInstanceTypes", RAM: "ecs:DescribeInstanceTypes", Handle: rpc.Bind(describeInstanceTypes)},
 			{Name: "DescribeInstances", RAM: "ecs:DescribeInstances", Handle: rpc.Bind(s.describeInstances), Resources: anyInstance},
+			{Name: "DescribeNetworkInterfaces", RAM: "ecs:DescribeNetworkInterfaces", Handle: rpc.Bind(s.describeNetworkInterfaces), Resources: s.enisARN},
 			{Name: "DescribePrice", RAM: "ecs:DescribePrice", Handle: rpc.Bind(describePrice)},
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
 			{Name: "DescribeRenewalPrice", RAM: "ecs:DescribeRenewalPrice", Handle: rpc.Bind(s.describeRenewalPrice), Resources: instanceARN("ResourceId")},
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification)},
 			{Name: "DescribeSecurityGroupAttribute", RAM: "ecs:DescribeSecurityGroupAttribute", Handle: rpc.Bind(s.describeSecurityGroupAttribute), Resources: sg},
 			{Name: "DescribeSecurityGroups", RAM: "ecs:DescribeSecurityGroups", Handle: rpc.Bind(s.describeSecurityGroups), Resources: anySecurityGroup},
+			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: s.instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "JoinSecurityGroup", RAM: "ecs:JoinSecurityGroup", Handle: rpc.Bind(s.joinSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "LeaveSecurityGroup", RAM: "ecs:LeaveSecurityGroup", Handle: rpc.Bind(s.leaveSecurityGroup), Write: true, Resources: sgAndInstance},
+			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
+			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: s.instancesARN(commaIDs("InstanceId"))},
+			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instanceListARNs("InstanceIds")},
+			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: s.instancesARN(repeatIDs("InstanceId"))},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifySecurityGroupAttribute", RAM: "ecs:ModifySecurityGroupAttribute", Handle: rpc.Bind(s.modifySecurityGroupAttribute), Write: true, Resources: sg},
 			{Name: "ModifySecurityGroupEgressRule", RAM: "ecs:ModifySecurityGroupEgressRule", Handle: bindRules(s.modifySecurityGroupEgressRule), Write: true, Idempotent: true, Resources: sg},
@@ -49,6 +64,8 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "RunInstances", RAM: "ecs:RunInstances", Handle: rpc.Bind(s.runInstances), Write: true, Idempotent: true, Resources: anyInstance},
 			{Name: "StartInstance", RAM: "ecs:StartInstance", Handle: rpc.Bind(s.startInstance), Write: true, Resources: inst},
 			{Name: "StopInstance", RAM: "ecs:StopInstance", Handle: rpc.Bind(s.stopInstance), Write: true, Resources: inst},
+			{Name: "TagResources", RAM: "ecs:TagResources", Handle: rpc.Bind(s.tagResources), Write: true, Resources: resourceARNs},
+			{Name: "UntagResources", RAM: "ecs:UntagResources", Handle: rpc.Bind(s.untagResources), Write: true, Resources: resourceARNs},
 		},
 	}
 }
@@ -58,6 +75,24 @@ func NewProduct(s *Service) *rpc.Product {
 func instanceARN(param string) func(string, map[string]string) []string {
 	return func(accountID string, p map[string]string) []string {
 		return []string{arn(accountID, p["RegionId"], "instance/"+p[param])}
+	}
+}
+
+// instanceListARNs returns the resource function of an action on the
+// instances of a JSON list parameter (InstanceIds: ["i-…", …]); a list that
+// does not parse is refused by the action itself, after authorization on
+// every instance.
+func instanceListARNs(param string) func(string, map[string]string) []string {
+	return func(accountID string, p map[string]string) []string {
+		var ids []string
+		if json.Unmarshal([]byte(p[param]), &ids) != nil || len(ids) == 0 {
+			return []string{arn(accountID, p["RegionId"], "instance/*")}
+		}
+		out := make([]string, len(ids))
+		for k, id := range ids {
+			out[k] = arn(accountID, p["RegionId"], "instance/"+id)
+		}
+		return out
 	}
 }
 
@@ -93,4 +128,76 @@ func anySecurityGroup(accountID string, p map[string]string) []string {
 // sgAndInstance is the resource of joining and leaving: the group and the instance.
 func sgAndInstance(accountID string, p map[string]string) []string {
 	return []string{arn(accountID, p["RegionId"], "securitygroup/"+p["SecurityGroupId"]), arn(accountID, p["RegionId"], "instance/"+p["InstanceId"])}
+}
+
+// instancesARN returns the resource function of an action on the instances
+// ids lists, one ARN each (every instance when none is listed). A request
+// without RegionId names each instance's region by its id, which carries it.
+func (s *Service) instancesARN(ids func(map[string]string) []string) func(string, map[string]string) []string {
+	return func(accountID string, p map[string]string) []string {
+		list := ids(p)
+		if len(list) == 0 {
+			return anyInstance(accountID, p)
+		}
+		out := make([]string, 0, len(list))
+		for _, id := range list {
+			region := p["RegionId"]
+			if region == "" {
+				region = s.regionOfID(id)
+			}
+			out = append(out, arn(accountID, region, "instance/"+id))
+		}
+		return out
+	}
+}
+
+// enisARN is DescribeNetworkInterfaces' resource: the ENIs it names, else
+// every ENI of the region.
+func (s *Service) enisARN(accountID string, p map[string]string) []string {
+	list := repeatIDs("NetworkInterfaceId")(p)
+	if len(list) == 0 {
+		return []string{arn(accountID, p["RegionId"], "eni/*")}
+	}
+	out := make([]string, 0, len(list))
+	for _, id := range list {
+		out = append(out, arn(accountID, p["RegionId"], "eni/"+id))
+	}
+	return out
+}
+
+// jsonIDs reads a JSON list of ids; a value that is no list names itself,
+// so that a malformed request is never authorized more widely than asked.
+func jsonIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string {
+		raw, ok := p[param]
+		if !ok || raw == "" {
+			return nil
+		}
+		var ids []string
+		if json.Unmarshal([]byte(raw), &ids) != nil {
+			return []string{raw}
+		}
+		return ids
+	}
+}
+
+// repeatIDs reads Name.1, Name.2, … (from 0 or 1, as the decoder does).
+func repeatIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string {
+		var ids []string
+		for n := 0; ; n++ {
+			v, ok := p[param+"."+strconv.Itoa(n)]
+			if !ok && n > 0 {
+				return ids
+			}
+			if ok {
+				ids = append(ids, v)
+			}
+		}
+	}
+}
+
+// commaIDs reads a comma-separated list (one id is a list of one).
+func commaIDs(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string { return commaList(p[param]) }
 }

@@ -10,14 +10,15 @@ import (
 
 // DescribeDisksRequest is DescribeDisks' input.
 type DescribeDisksRequest struct {
-	RegionId   string   `param:"RegionId,required"`
-	ZoneId     string   `param:"ZoneId"`
-	DiskIds    []string `param:"DiskIds,json"`
-	InstanceId string   `param:"InstanceId"`
-	DiskType   string   `param:"DiskType"`
-	Category   string   `param:"Category"`
-	PageNumber *int     `param:"PageNumber"`
-	PageSize   *int     `param:"PageSize"`
+	RegionId   string     `param:"RegionId,required"`
+	ZoneId     string     `param:"ZoneId"`
+	DiskIds    []string   `param:"DiskIds,json"`
+	InstanceId string     `param:"InstanceId"`
+	DiskType   string     `param:"DiskType"`
+	Category   string     `param:"Category"`
+	Tag        []TagParam `param:"Tag"`
+	PageNumber *int       `param:"PageNumber"`
+	PageSize   *int       `param:"PageSize"`
 }
 
 // DescribeDisksResponse lists disks.
@@ -52,6 +53,9 @@ type DiskView struct {
 	DeleteWithInstance bool
 	Encrypted          bool
 	ImageId            string
+	// Tags is always present, empty when the disk has none: Terraform
+	// reads a missing list as a change of volume_tags.
+	Tags struct{ Tag []TagView }
 }
 
 // describeDisks handles DescribeDisks.
@@ -78,7 +82,18 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	if len(req.DiskIds) > 0 {
 		f.IDs = req.DiskIds
 	}
+	if len(req.Tag) > 0 {
+		f.Tags = tagFilter(req.Tag)
+	}
 	disks, total, err := env.Q().DiskList(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(disks))
+	for k, d := range disks {
+		ids[k] = d.ID
+	}
+	tags, err := env.Q().ResourceTags(ctx, store.ResourceDisk, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +117,10 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 				}
 			}
 		}
+		if d.ChargeType != "" {
+			v.DiskChargeType, v.ExpiredTime = d.ChargeType, ""
+		}
+		v.Tags.Tag = tagViews(tags[d.ID])
 		resp.Disks.Disk = append(resp.Disks.Disk, v)
 	}
 	return resp, nil

@@ -33,7 +33,12 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
-	resp := &DescribeInstanceAttributeResponse{InstanceView: viewInstance(s.Catalog, inst, tags[inst.ID])}
-	resp.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
-	return resp, nil
+	enis, err := env.Q().NetworkInterfacesByInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
+	v := viewInstance(s.Catalog, inst, tags[inst.ID])
+	v.NetworkInterfaces.NetworkInterface = eniViews(enis[inst.ID])
+	v.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
+	return &DescribeInstanceAttributeResponse{InstanceView: v}, nil
 }

@@ -13,26 +13,23 @@ import (
 
 // DescribeInstancesRequest is DescribeInstances' input (spec/alibaba-api.md §4.1).
 type DescribeInstancesRequest struct {
-	RegionId           string   `param:"RegionId,required"`
-	InstanceIds        []string `param:"InstanceIds,json"`
-	ZoneId             string   `param:"ZoneId"`
-	Status             string   `param:"Status"`
-	InstanceType       string   `param:"InstanceType"`
-	InstanceChargeType string   `param:"InstanceChargeType"`
-	InstanceName       string   `param:"InstanceName"`
-	Tag                []struct {
-		Key   string `param:"Key"`
-		Value string `param:"Value"`
-	} `param:"Tag"`
-	VpcId              string   `param:"VpcId"`
-	VSwitchId          string   `param:"VSwitchId"`
-	SecurityGroupId    string   `param:"SecurityGroupId"`
-	PrivateIpAddresses []string `param:"PrivateIpAddresses,json"`
-	PageNumber         *int     `param:"PageNumber"`
-	PageSize           *int     `param:"PageSize"`
-	NextToken          string   `param:"NextToken"`
-	MaxResults         *int     `param:"MaxResults"`
-	DryRun             bool     `param:"DryRun"`
+	RegionId           string     `param:"RegionId,required"`
+	InstanceIds        []string   `param:"InstanceIds,json"`
+	ZoneId             string     `param:"ZoneId"`
+	Status             string     `param:"Status"`
+	InstanceType       string     `param:"InstanceType"`
+	InstanceChargeType string     `param:"InstanceChargeType"`
+	InstanceName       string     `param:"InstanceName"`
+	Tag                []TagParam `param:"Tag"`
+	VpcId              string     `param:"VpcId"`
+	VSwitchId          string     `param:"VSwitchId"`
+	SecurityGroupId    string     `param:"SecurityGroupId"`
+	PrivateIpAddresses []string   `param:"PrivateIpAddresses,json"`
+	PageNumber         *int       `param:"PageNumber"`
+	PageSize           *int       `param:"PageSize"`
+	NextToken          string     `param:"NextToken"`
+	MaxResults         *int       `param:"MaxResults"`
+	DryRun             bool       `param:"DryRun"`
 }
 
 // DescribeInstancesResponse lists instances.
@@ -80,10 +77,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		f.IDs = nil // "[]" filters nothing, as ECS treats it
 	}
 	if len(req.Tag) > 0 {
-		f.Tags = map[string]string{}
-		for _, t := range req.Tag {
-			f.Tags[t.Key] = t.Value
-		}
+		f.Tags = tagFilter(req.Tag)
 	}
 	resp := &DescribeInstancesResponse{}
 	cursorMode := req.NextToken != "" || req.MaxResults != nil
@@ -132,11 +126,16 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	enis, err := env.Q().NetworkInterfacesByInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
 		v := viewInstance(s.Catalog, i, tags[i.ID])
 		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
+		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil

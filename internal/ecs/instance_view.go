@@ -68,6 +68,8 @@ type NetworkInterfaceView struct {
 	Type               string
 	PrimaryIpAddress   string
 	MacAddress         string
+	PrivateIpSets      struct{ PrivateIpSet []PrivateIpSetView }
+	Ipv6Sets           struct{ Ipv6Set []Ipv6SetView }
 }
 
 // LockReasonView is one operation lock.
@@ -76,7 +78,8 @@ type LockReasonView struct{ LockReason, LockMsg string }
 // TagView is one tag.
 type TagView struct{ TagKey, TagValue, Key, Value string }
 
-// viewInstance renders an instance; tags may be nil.
+// viewInstance renders an instance; tags may be nil. Its network
+// interfaces are the caller's to fill in (eniViews).
 func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) InstanceView {
 	v := InstanceView{
 		InstanceId: i.ID, InstanceName: i.Name, Description: i.Description, HostName: i.HostName,
@@ -115,31 +118,11 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	v.PublicIpAddress.IpAddress = []string{}
 	v.InnerIpAddress.IpAddress = []string{}
 	v.NetworkInterfaces.NetworkInterface = []NetworkInterfaceView{}
-	for n := 0; n < max(i.EniCount, 1); n++ {
-		eni := NetworkInterfaceView{NetworkInterfaceId: stableID("eni", i.ID[2:4], i.ID, string(rune('0'+n))), Type: "Secondary", MacAddress: mac(i.ID, n)}
-		if n == 0 {
-			eni.Type, eni.PrimaryIpAddress = "Primary", i.PrivateIP
-		}
-		v.NetworkInterfaces.NetworkInterface = append(v.NetworkInterfaces.NetworkInterface, eni)
-	}
 	v.OperationLocks.LockReason = []LockReasonView{}
 	if i.LockReason != "" {
 		v.OperationLocks.LockReason = append(v.OperationLocks.LockReason, LockReasonView{LockReason: i.LockReason})
 	}
-	v.Tags.Tag = []TagView{}
-	for _, t := range tags {
-		v.Tags.Tag = append(v.Tags.Tag, TagView{TagKey: t.Key, TagValue: t.Value, Key: t.Key, Value: t.Value})
-	}
+	v.Tags.Tag = tagViews(tags)
 	v.HibernationOptions.Configured = i.Hibernation
 	return v
-}
-
-func mac(id string, n int) string {
-	s := stableID("m", "", id, string(rune('0'+n)))
-	const hex = "0123456789abcdef"
-	b := []byte("00:16:3e:00:00:00")
-	for k, pos := range []int{9, 10, 12, 13, 15, 16} {
-		b[pos] = hex[int(s[2+k])%16]
-	}
-	return string(b)
 }

@@ -117,7 +117,7 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 
 	// The compare-and-set comes first: of concurrent changes one wins here
 	// and the others stop before touching money or stock.
-	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID)
+	won, err := tx.InstanceClaimChange(ctx, p.inst.ID, o.ID, store.PrePaid)
 	if err != nil {
 		return nil, err
 	}
@@ -233,9 +233,9 @@ func (s *Service) moveNetwork(ctx context.Context, tx *store.Tx, inst *store.Ins
 		return "", "", err
 	}
 	if sw == nil {
-		return "", "", apierr.InvalidVSwitchIDIPNotEnough.Newf("The VPC %s has no vSwitch with a free address in zone %s.", v.ID, zoneID)
+		return "", "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The VPC %s has no vSwitch with a free address in zone %s.", v.ID, zoneID)
 	}
-	if err := tx.PrivateIPsRelease(ctx, inst.ID); err != nil {
+	if err := tx.PrivateIPFree(ctx, inst.VpcID, inst.PrivateIP); err != nil {
 		return "", "", err
 	}
 	ip, err := vpc.AllocateIP(ctx, tx, sw, inst.ID, "")
@@ -341,7 +341,7 @@ func (s *Service) revertElastic(ctx context.Context, tx *store.Tx, id string, at
 	}
 	back := inst.ElasticFromType
 	revertID := "revert-" + inst.ID + "-" + at.Format("20060102150405")
-	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID); err != nil || !ok {
+	if ok, err := tx.InstanceClaimChange(ctx, inst.ID, revertID, store.PrePaid); err != nil || !ok {
 		return err
 	}
 	if _, err := tx.InstanceApplyChange(ctx, inst.ID, revertID, store.SpecChange{

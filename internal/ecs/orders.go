@@ -35,6 +35,8 @@ func (s *Service) fulfil(ctx context.Context, tx *store.Tx, o *store.Order) erro
 		}
 	case store.OrderUpgrade, store.OrderTempUpgrade, store.OrderDowngrade:
 		return s.fulfilChange(ctx, tx, o)
+	case store.OrderConvert:
+		return s.fulfilConvert(ctx, tx, o)
 	}
 	return nil
 }
@@ -108,7 +110,7 @@ func (s *Service) cancelOrder(ctx context.Context, tx *store.Tx, o *store.Order)
 			if err := s.release(ctx, tx, id); err != nil && err != store.ErrNotFound {
 				return err
 			}
-		case store.OrderUpgrade, store.OrderTempUpgrade:
+		case store.OrderUpgrade, store.OrderTempUpgrade, store.OrderConvert:
 			if err := tx.InstanceReleaseChange(ctx, id, o.ID); err != nil {
 				return err
 			}

@@ -65,11 +65,9 @@ type RunInstancesRequest struct {
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
 	} `param:"HibernationOptions"`
-	RamRoleName string `param:"RamRoleName"`
-	Tag         []struct {
-		Key   string `param:"Key"`
-		Value string `param:"Value"`
-	} `param:"Tag"`
+	RamRoleName string     `param:"RamRoleName"`
+	UserData    string     `param:"UserData"`
+	Tag         []TagParam `param:"Tag"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -163,20 +161,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		if req.Period == nil {
 			return nil, apierr.MissingParamter.New()
 		}
-		p.period = *req.Period
-		switch req.PeriodUnit {
-		case "", "Month":
-			p.unit = billing.Month
-			if !slices.Contains(monthPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", p.period)
-			}
-		case "Week":
-			p.unit = billing.Week
-			if !slices.Contains(weekPeriods, p.period) {
-				return nil, apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", p.period)
-			}
-		default:
-			return nil, apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", req.PeriodUnit)
+		if p.period, p.unit, err = parsePeriod(*req.Period, req.PeriodUnit); err != nil {
+			return nil, err
 		}
 		if req.AutoRenew {
 			p.renewN = 1
@@ -213,13 +199,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if len([]rune(req.Description)) > 256 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
 	}
-	for _, t := range req.Tag {
-		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aliyun") || strings.HasPrefix(t.Key, "acs:") || len(t.Value) > 128 {
-			return nil, apierr.InvalidParameter.Newf("The specified Tag %q is not valid: keys are 1-128 characters and may not start with aliyun or acs:.", t.Key)
-		}
+	if err := checkTags(req.Tag); err != nil {
+		return nil, err
 	}
-	if len(req.Tag) > 20 {
-		return nil, apierr.InvalidParameter.Newf("At most 20 tags are allowed.")
+	if err := checkUserData(req.UserData); err != nil {
+		return nil, err
 	}
 
 	// The type, then placement (zone and network), then the image.
@@ -305,6 +289,24 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		p.amount = min(p.amount, room/typ.CpuCoreCount)
 	}
 	return p, nil
+}
+
+// parsePeriod checks a subscription's Period and PeriodUnit (Month when
+// empty): InvalidPeriod or InvalidPeriodUnit.ValueNotSupported.
+func parsePeriod(period int, unit string) (int, billing.PriceUnit, error) {
+	switch unit {
+	case "", "Month":
+		if !slices.Contains(monthPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Month use 1-9, 12, 24, 36, 48 or 60.", period)
+		}
+		return period, billing.Month, nil
+	case "Week":
+		if !slices.Contains(weekPeriods, period) {
+			return 0, "", apierr.InvalidPeriod.Newf("The specified period %d is not valid: with PeriodUnit Week use 1-4.", period)
+		}
+		return period, billing.Week, nil
+	}
+	return 0, "", apierr.InvalidPeriodUnitValueNotSupported.Newf("The specified PeriodUnit %q is not valid; use Week or Month.", unit)
 }
 
 // archOf maps a type's CPU architecture to an image's.
@@ -628,11 +630,15 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			Status: status, ChargeType: store.PostPaid, VpcID: p.vsw.VpcID, VSwitchID: p.vsw.ID, SecurityGroupID: p.groups[0].ID,
 			EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
-			RAMRole: p.req.RamRoleName, CreationTime: now.Add(time.Duration(k) * time.Microsecond),
+			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
+			CreationTime: now.Add(time.Duration(k) * time.Microsecond),
 		}
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
 			inst.AutoRenew, inst.AutoRenewPeriod, inst.AutoRenewUnit = p.renewN > 0, p.renewN, string(p.unit)
+			if inst.AutoRenew {
+				inst.RenewalStatus = store.RenewalAutoRenewal
+			}
 		}
 		if inst.PrivateIP, err = vpc.AllocateIP(ctx, tx, p.vsw, id, p.req.PrivateIpAddress); err != nil {
 			return nil, err
@@ -651,6 +657,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			}
 		}
 		if err := s.createDisks(ctx, tx, inst, p, now); err != nil {
+			return nil, err
+		}
+		if err := createENIs(ctx, tx, inst, p, now); err != nil {
 			return nil, err
 		}
 		if p.prepaid {

@@ -248,23 +248,31 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	// 19. The price: an upgrade fee to the end (or EndTime), or a refund.
 	if p.direction == Upgrade {
 		p.amount = billing.UpgradeFee(p.pOld, p.pNew, now, p.until)
-	} else {
-		paid, err := q.OrderPaidByType(ctx, inst.ID)
-		if err != nil {
-			return nil, err
-		}
-		var cash, voucher, refunded money.Amount
-		for typ, v := range paid {
-			if typ == store.OrderDowngrade {
-				refunded += -money.Amount(v[1])
-				continue
-			}
-			voucher += money.Amount(v[0])
-			cash += money.Amount(v[1])
-		}
-		p.amount = billing.DowngradeRefund(p.pOld, p.pNew, now, inst.ExpiredTime, cash, voucher, refunded)
+	} else if p.amount, err = refundOf(ctx, q, inst, p.pOld, p.pNew, now); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// refundOf is what giving up the difference between the monthly prices
+// pOld and pNew for the rest of the subscription gives back now: the
+// downgrade refund of ARCHITECTURE.md §5, over what was paid for the
+// instance. A change to pay-as-you-go gives up the whole price (pNew = 0).
+func refundOf(ctx context.Context, q store.Q, inst *store.Instance, pOld, pNew money.Amount, now time.Time) (money.Amount, error) {
+	paid, err := q.OrderPaidByType(ctx, inst.ID)
+	if err != nil {
+		return 0, err
+	}
+	var cash, voucher, refunded money.Amount
+	for typ, v := range paid {
+		if typ == store.OrderDowngrade || typ == store.OrderRefund {
+			refunded += -money.Amount(v[1])
+			continue
+		}
+		voucher += money.Amount(v[0])
+		cash += money.Amount(v[1])
+	}
+	return billing.DowngradeRefund(pOld, pNew, now, inst.ExpiredTime, cash, voucher, refunded), nil
 }
 
 // direction is upgrade when the new type costs more; at the same price the

@@ -25,11 +25,20 @@ type StopInstanceResponse struct {
 }
 
 // stopInstance handles StopInstance: Running → Stopping → Stopped.
+//
+// StoppedMode, as documented: KeepCharging stops in standard mode (billing
+// and resources kept); StopCharging asks for economical mode, which only
+// pay-as-you-go instances have; Not-applicable (what DescribeInstances
+// reports while an instance runs, and so what Terraform sends back) asks
+// for no mode, which is the default, standard mode. An instance that does
+// not support economical mode is stopped in standard mode without an error
+// ("the API does not reject the request; stopping the instance comes
+// first"), so StopCharging on a subscription stops it with KeepCharging.
 func (s *Service) stopInstance(ctx context.Context, env *rpc.Env, req *StopInstanceRequest) (*StopInstanceResponse, error) {
 	switch req.StoppedMode {
-	case "", "KeepCharging", "StopCharging":
+	case "", "KeepCharging", "StopCharging", "Not-applicable":
 	default:
-		return nil, apierr.InvalidParameter.Newf("The specified parameter StoppedMode %q is not valid; use KeepCharging or StopCharging.", req.StoppedMode)
+		return nil, apierr.InvalidParameter.Newf("The specified parameter StoppedMode %q is not valid; use KeepCharging, StopCharging or Not-applicable.", req.StoppedMode)
 	}
 	inst, err := ownInstance(ctx, env.Q(), env.Caller, req.RegionId, req.InstanceId)
 	if err != nil {
@@ -41,8 +50,6 @@ func (s *Service) stopInstance(ctx context.Context, env *rpc.Env, req *StopInsta
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
-	// Economical mode applies to pay-as-you-go only; a subscription instance
-	// keeps charging without an error (spec/alibaba-api.md §3.2).
 	mode := "KeepCharging"
 	if req.StoppedMode == "StopCharging" && inst.ChargeType == store.PostPaid {
 		mode = "StopCharging"

@@ -26,14 +26,16 @@ type Disk struct {
 	Device           string
 	Status           string
 	CreationTime     time.Time
+	// ChargeType is the disk's own: "" follows its instance.
+	ChargeType string
 }
 
-const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time`
+const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type`
 
 func scanDisk(row scanner) (*Disk, error) {
 	var d Disk
 	var size, created int64
-	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created); err != nil {
+	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created, &d.ChargeType); err != nil {
 		return nil, interpretError(err)
 	}
 	d.Size, d.CreationTime = int(size), fromMicros(created)
@@ -46,9 +48,9 @@ func (q Q) DiskInsert(ctx context.Context, d *Disk) error {
 	if d.InstanceID != "" {
 		inst = d.InstanceID
 	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime))
+	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime), d.ChargeType)
 	return interpretError(err)
 }
 
@@ -61,8 +63,10 @@ type DiskFilter struct {
 	DiskType   string
 	Category   string
 	IDs        []string
-	Offset     int
-	Limit      int
+	// Tags: each key present, with one of its values (none: any value).
+	Tags   map[string][]string
+	Offset int
+	Limit  int
 }
 
 // DiskList returns the matching disks (system disk first, then by device)
@@ -88,6 +92,12 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 		ph, more := inList(f.IDs, len(args))
 		args = append(args, more...)
 		cond += " AND id IN (" + ph + ")"
+	}
+	for _, c := range tagConditions("disk_tags", "disk_id", "disks.id", f.Tags, func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}) {
+		cond += " AND " + c
 	}
 	query := `SELECT ` + diskColumns + ` FROM disks WHERE ` + cond + ` ORDER BY creation_time, disk_type DESC, device, id`
 	pageArgs := args
@@ -120,5 +130,12 @@ func (q Q) DiskCapacityInZone(ctx context.Context, accountID, zoneID, category s
 // DiskMoveZone moves an instance's disks to another zone (a change across zones).
 func (q Q) DiskMoveZone(ctx context.Context, instanceID, zoneID string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE disks SET zone_id = $2 WHERE instance_id = $1`, instanceID, zoneID)
+	return interpretError(err)
+}
+
+// DiskSetChargeType sets the own charge type of an instance's data disks
+// ("" follows the instance).
+func (q Q) DiskSetChargeType(ctx context.Context, instanceID, chargeType string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE disks SET charge_type = $2 WHERE instance_id = $1 AND disk_type = $3`, instanceID, chargeType, DiskData)
 	return interpretError(err)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +68,29 @@ type Instance struct {
 	Flags           InstanceFlags
 	// AutoRenewUnit is the unit of AutoRenewPeriod (Month or Week).
 	AutoRenewUnit string
+	// Set by ModifyInstanceAttribute.
+	DeletionProtection  bool
+	CreditSpecification string
+	UserData            string // Base64, as given
+	PasswordHash        string
+	// RenewalStatus is AutoRenewal when AutoRenew is set, else Normal or
+	// NotRenewal as last set.
+	RenewalStatus string
+	// MaintenanceAction is ActionOnMaintenance ("" for the type's default).
+	MaintenanceAction  string
+	MaintenanceNotify  bool
+	MaintenanceWindows []MaintenanceWindow
 }
+
+// Renewal statuses of a subscription.
+const (
+	RenewalNormal      = "Normal"
+	RenewalAutoRenewal = "AutoRenewal"
+	RenewalNotRenewal  = "NotRenewal"
+)
+
+// MaintenanceWindow is a daily window for maintenance, "HH:mm:ssZ" times.
+type MaintenanceWindow struct{ StartTime, EndTime string }
 
 // InstanceFlags is state an instance gets from other products, set through
 // the admin API.
@@ -89,20 +109,32 @@ const instanceColumns = `id, account_id, region_id, zone_id, instance_type, imag
 	status, charge_type, expired_time, expired, auto_renew, auto_renew_period, stopped_mode, vpc_id, vswitch_id,
 	security_group_id, private_ip, eni_count, secondary_ip_count, ipv6_count, eni_queue_number,
 	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
-	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit`
+	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit,
+	deletion_protection, credit_specification, user_data, password_hash,
+	renewal_status, maintenance_action, maintenance_notify, maintenance_windows`
 
 func scanInstance(row scanner) (*Instance, error) {
 	var i Instance
 	var expired, created, started, elastic, online, lastChange int64
 	var autoRenewPeriod, eni, secIP, ipv6, queue int64
-	var flags string
+	var flags, windows string
 	err := row.Scan(&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
 		&i.Status, &i.ChargeType, &expired, &i.Expired, &i.AutoRenew, &autoRenewPeriod, &i.StoppedMode, &i.VpcID, &i.VSwitchID,
 		&i.SecurityGroupID, &i.PrivateIP, &eni, &secIP, &ipv6, &queue,
 		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version,
-		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit)
+		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit,
+		&i.DeletionProtection, &i.CreditSpecification, &i.UserData, &i.PasswordHash,
+		&i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows)
 	if err != nil {
 		return nil, interpretError(err)
+	}
+	if i.AutoRenew {
+		i.RenewalStatus = RenewalAutoRenewal
+	} else if i.RenewalStatus == RenewalAutoRenewal {
+		i.RenewalStatus = RenewalNormal // auto-renewal was turned off elsewhere (a change of charge type)
+	}
+	if err := json.Unmarshal([]byte(windows), &i.MaintenanceWindows); err != nil {
+		return nil, fmt.Errorf("instance %s maintenance windows: %w", i.ID, err)
 	}
 	if elastic != 0 {
 		i.ElasticUntil = fromMicros(elastic)
@@ -138,14 +170,23 @@ func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
 	if err != nil {
 		return err
 	}
+	windows, err := jsonList(i.MaintenanceWindows)
+	if err != nil {
+		return err
+	}
+	if i.RenewalStatus == "" {
+		i.RenewalStatus = RenewalNormal
+	}
 	_, err = q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
 		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
-		 $32, $33, $34, $35, $36, $37, $38)`,
+		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46)`,
 		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
 		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
 		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
 		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version,
-		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit)
+		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit,
+		i.DeletionProtection, i.CreditSpecification, i.UserData, i.PasswordHash,
+		i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows)
 	return interpretError(err)
 }
 
@@ -171,7 +212,8 @@ type InstanceFilter struct {
 	InstanceType string
 	ChargeType   string
 	Name         string // exact, or a prefix when it ends in "*"
-	Tags         map[string]string
+	// Tags: each key present, with one of its values (none: any value).
+	Tags map[string][]string
 	// Network: the instance's VPC, vSwitch, one of its security groups,
 	// one of its private IPs.
 	VpcID, VSwitchID, SecurityGroupID string
@@ -236,14 +278,7 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		}
 		where = append(where, "private_ip IN ("+strings.Join(ph, ", ")+")")
 	}
-	for _, k := range slices.Sorted(maps.Keys(f.Tags)) {
-		v := f.Tags[k]
-		cond := "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = instances.id AND t.tag_key = " + arg(k)
-		if v != "" {
-			cond += " AND t.tag_value = " + arg(v)
-		}
-		where = append(where, cond+")")
-	}
+	where = append(where, tagConditions("instance_tags", "instance_id", "instances.id", f.Tags, arg)...)
 	cond := strings.Join(where, " AND ")
 	countQuery, countArgs := `SELECT COUNT(*) FROM instances WHERE `+cond, args[:len(args):len(args)]
 	if f.After != "" {
@@ -295,10 +330,16 @@ func (q Q) InstanceSetExpiry(ctx context.Context, id string, expiredTime time.Ti
 	return affectedOne(res, err)
 }
 
-// InstanceDelete removes an instance, its tags, and detaches its disks
-// (which are deleted with it).
+// InstanceDelete removes an instance, its tags, its network interfaces
+// and its disks (which are deleted with it).
 func (q Q) InstanceDelete(ctx context.Context, id string) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id IN (SELECT id FROM disks WHERE instance_id = $1)`, id); err != nil {
+		return interpretError(err)
+	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1`, id); err != nil {
+		return interpretError(err)
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM network_interfaces WHERE instance_id = $1`, id); err != nil {
 		return interpretError(err)
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM instance_tags WHERE instance_id = $1`, id); err != nil {
@@ -343,39 +384,6 @@ type InstanceTypes struct {
 	Count          int
 }
 
-// TagSet sets a tag of an instance.
-func (q Q) TagSet(ctx context.Context, instanceID, key, value string) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO instance_tags (instance_id, tag_key, tag_value) VALUES ($1, $2, $3)
-		ON CONFLICT (instance_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value`, instanceID, key, value)
-	return interpretError(err)
-}
-
-// Tag is one tag of an instance.
-type Tag struct{ Key, Value string }
-
-// TagListByInstances returns the tags of each instance, sorted by key.
-func (q Q) TagListByInstances(ctx context.Context, ids []string) (map[string][]Tag, error) {
-	out := map[string][]Tag{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	ph, args := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, tag_key, tag_value FROM instance_tags WHERE instance_id IN (`+ph+`) ORDER BY instance_id, tag_key`, args...)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var t Tag
-		if err := rows.Scan(&id, &t.Key, &t.Value); err != nil {
-			return nil, interpretError(err)
-		}
-		out[id] = append(out[id], t)
-	}
-	return out, interpretError(rows.Err())
-}
-
 // inList returns "$k+1, $k+2, ..." and the values as arguments.
 func inList(vals []string, k int) (string, []any) {
 	ph := make([]string, len(vals))
@@ -397,11 +405,14 @@ func (q Q) InstanceSetFlags(ctx context.Context, id string, f InstanceFlags, loc
 	return affectedOne(res, err)
 }
 
-// InstanceClaimChange marks a spec change in flight, only if none is: the
-// compare-and-set that lets one of several concurrent changes win. It
-// returns false when another change holds the instance.
-func (q Q) InstanceClaimChange(ctx context.Context, id, orderID string) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `UPDATE instances SET in_flight_order_id = $2, version = version + 1 WHERE id = $1 AND in_flight_order_id = ''`, id, orderID)
+// InstanceClaimChange marks a change (of type or of charge type) in
+// flight, only if none is and the instance still has the charge type the
+// change was checked against: the compare-and-set that lets one of several
+// concurrent changes win. It returns false when another change holds the
+// instance or has changed its charge type.
+func (q Q) InstanceClaimChange(ctx context.Context, id, orderID, chargeType string) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET in_flight_order_id = $2, version = version + 1
+		WHERE id = $1 AND in_flight_order_id = '' AND charge_type = $3`, id, orderID, chargeType)
 	if err != nil {
 		return false, interpretError(err)
 	}
@@ -437,7 +448,13 @@ func (q Q) InstanceApplyChange(ctx context.Context, id, orderID string, c SpecCh
 		return false, interpretError(err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, interpretError(err)
+	if err != nil || n != 1 {
+		return false, interpretError(err)
+	}
+	// A move across zones moves the primary ENI with the instance.
+	_, err = q.db.ExecContext(ctx, `UPDATE network_interfaces SET zone_id = $2, vswitch_id = $3, private_ip = $4
+		WHERE instance_id = $1 AND eni_type = 'Primary'`, id, c.ZoneID, c.VSwitchID, c.PrivateIP)
+	return true, interpretError(err)
 }
 
 // InstanceReleaseChange clears an in-flight change that will not be
@@ -452,4 +469,72 @@ func (q Q) InstanceReleaseChange(ctx context.Context, id, orderID string) error 
 func (q Q) InstanceResetOnlineChanges(ctx context.Context, id string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE instances SET online_changes = 0 WHERE id = $1`, id)
 	return interpretError(err)
+}
+
+// jsonList marshals a list, nil as [].
+func jsonList[T any](list []T) (string, error) {
+	if list == nil {
+		list = []T{}
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
+}
+
+// InstanceSetRenewal sets how a subscription is renewed at its end: auto
+// renewal (by period units) only with RenewalAutoRenewal.
+func (q Q) InstanceSetRenewal(ctx context.Context, id, status string, period int, unit string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET renewal_status = $2, auto_renew = $3, auto_renew_period = $4, auto_renew_unit = $5,
+		version = version + 1 WHERE id = $1`, id, status, status == RenewalAutoRenewal, period, unit)
+	return affectedOne(res, err)
+}
+
+// InstanceSetMaintenance sets an instance's maintenance attributes.
+func (q Q) InstanceSetMaintenance(ctx context.Context, id, action string, notify bool, windows []MaintenanceWindow) error {
+	w, err := jsonList(windows)
+	if err != nil {
+		return err
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET maintenance_action = $2, maintenance_notify = $3, maintenance_windows = $4,
+		version = version + 1 WHERE id = $1`, id, action, notify, w)
+	return affectedOne(res, err)
+}
+
+// ChargeTypeChange is what a change of charge type writes.
+type ChargeTypeChange struct {
+	ChargeType      string
+	ExpiredTime     time.Time // zero for PostPaid
+	AutoRenew       bool
+	AutoRenewPeriod int
+	AutoRenewUnit   string
+}
+
+// InstanceApplyChargeType applies the change of charge type that claimID
+// holds in flight and clears the claim (false: the claim was gone).
+func (q Q) InstanceApplyChargeType(ctx context.Context, id, claimID string, c ChargeTypeChange) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET charge_type = $3, expired_time = $4, expired = FALSE, auto_renew = $5,
+		auto_renew_period = $6, auto_renew_unit = $7, in_flight_order_id = '', version = version + 1
+		WHERE id = $1 AND in_flight_order_id = $2`,
+		id, claimID, c.ChargeType, optMicros(c.ExpiredTime), c.AutoRenew, c.AutoRenewPeriod, c.AutoRenewUnit)
+	if err != nil {
+		return false, interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, interpretError(err)
+}
+
+// InstanceAttributes are what ModifyInstanceAttribute sets; nil fields stay.
+type InstanceAttributes struct {
+	Name, Description, HostName, UserData, PasswordHash, CreditSpecification, SecurityGroupID *string
+	DeletionProtection                                                                        *bool
+}
+
+// InstanceSetAttributes writes the attributes that are set, each column on
+// its own, so that concurrent changes of different attributes both stay.
+func (q Q) InstanceSetAttributes(ctx context.Context, id string, a InstanceAttributes) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET name = COALESCE($2, name), description = COALESCE($3, description),
+		host_name = COALESCE($4, host_name), user_data = COALESCE($5, user_data), password_hash = COALESCE($6, password_hash),
+		credit_specification = COALESCE($7, credit_specification), security_group_id = COALESCE($8, security_group_id),
+		deletion_protection = COALESCE($9, deletion_protection), version = version + 1 WHERE id = $1`,
+		id, a.Name, a.Description, a.HostName, a.UserData, a.PasswordHash, a.CreditSpecification, a.SecurityGroupID, a.DeletionProtection)
+	return affectedOne(res, err)
 }

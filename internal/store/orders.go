@@ -14,6 +14,11 @@ const (
 	OrderUpgrade     = "Upgrade"
 	OrderDowngrade   = "Downgrade"
 	OrderTempUpgrade = "TempUpgrade"
+	// OrderRefund gives back the rest of a subscription that became
+	// pay-as-you-go; OrderConvert buys a subscription for a pay-as-you-go
+	// instance.
+	OrderRefund  = "Refund"
+	OrderConvert = "Convert"
 
 	PaymentUnpaid    = "Unpaid"
 	PaymentPaid      = "Paid"
@@ -127,6 +132,7 @@ type OrderFilter struct {
 	CreatedFrom   time.Time // inclusive; zero: no bound
 	CreatedTo     time.Time // exclusive; zero: no bound
 	Type          string
+	Types         []string // any of these types
 	PaymentStatus string
 	ChargeType    string
 	InstanceID    string
@@ -150,6 +156,11 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]*Order, int, error) 
 	}
 	if f.Type != "" {
 		add("order_type =", f.Type)
+	}
+	if len(f.Types) > 0 {
+		ph, more := inList(f.Types, len(args))
+		args = append(args, more...)
+		cond += " AND order_type IN (" + ph + ")"
 	}
 	if f.PaymentStatus != "" {
 		add("payment_status =", f.PaymentStatus)

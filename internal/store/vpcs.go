@@ -417,6 +417,12 @@ func (q Q) PrivateIPsUsed(ctx context.Context, vswitchID string) ([]string, erro
 	return out, interpretError(rows.Err())
 }
 
+// PrivateIPFree frees one address of a VPC.
+func (q Q) PrivateIPFree(ctx context.Context, vpcID, ip string) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM private_ips WHERE vpc_id = $1 AND ip = $2`, vpcID, ip)
+	return interpretError(err)
+}
+
 // PrivateIPsRelease frees every address an instance holds.
 func (q Q) PrivateIPsRelease(ctx context.Context, instanceID string) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM private_ips WHERE instance_id = $1`, instanceID)

@@ -157,7 +157,7 @@ func AllocateIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, instanceID
 		}
 		taken[ip] = true // a concurrent purchase took it first
 	}
-	return "", apierr.InvalidVSwitchIDIPNotEnough.Newf("The vSwitch %s has no free private IP address left (%d usable in %s).", sw.ID, n, sw.CidrBlock)
+	return "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The vSwitch %s has no free private IP address left (%d usable in %s).", sw.ID, n, sw.CidrBlock)
 }
 
 // ZoneVSwitch returns the vSwitch of VPC v in the zone that an instance
