@@ -25,6 +25,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "CreateSecurityGroup", RAM: "ecs:CreateSecurityGroup", Handle: rpc.Bind(s.createSecurityGroup), Write: true, Idempotent: true, Resources: anySecurityGroup},
 			{Name: "DeleteInstance", RAM: "ecs:DeleteInstance", Handle: rpc.Bind(s.deleteInstance), Write: true, Resources: inst},
 			{Name: "DeleteSecurityGroup", RAM: "ecs:DeleteSecurityGroup", Handle: rpc.Bind(s.deleteSecurityGroup), Write: true, Resources: sg},
+			{Name: "DescribeAvailableResource", RAM: "ecs:DescribeAvailableResource", Handle: rpc.Bind(s.describeAvailableResource)},
 			{Name: "DescribeDisks", RAM: "ecs:DescribeDisks", Handle: rpc.Bind(s.describeDisks), Resources: anyDisk},
 			{Name: "DescribeImages", RAM: "ecs:DescribeImages", Handle: rpc.Bind(describeImages)},
 			{Name: "DescribeInstanceAttachmentAttributes", RAM: "ecs:DescribeInstanceAttachmentAttributes", Handle: rpc.Bind(s.describeInstanceAttachmentAttributes), Resources: s.instancesARN(jsonIDs("InstanceIds"))},
