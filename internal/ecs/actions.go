@@ -45,6 +45,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification)},
 			{Name: "DescribeSecurityGroupAttribute", RAM: "ecs:DescribeSecurityGroupAttribute", Handle: rpc.Bind(s.describeSecurityGroupAttribute), Resources: sg},
 			{Name: "DescribeSecurityGroups", RAM: "ecs:DescribeSecurityGroups", Handle: rpc.Bind(s.describeSecurityGroups), Resources: anySecurityGroup},
+			{Name: "DescribeTags", RAM: "ecs:DescribeTags", Handle: rpc.Bind(s.describeTags)},
 			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: s.instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
 			{Name: "JoinSecurityGroup", RAM: "ecs:JoinSecurityGroup", Handle: rpc.Bind(s.joinSecurityGroup), Write: true, Resources: sgAndInstance},
