@@ -322,3 +322,39 @@ func nwCode(err error) string {
 	}
 	return err.Error()
 }
+
+// TestVpcRAM: the VPC product's actions are vpc:* RAM actions on
+// acs:vpc:{region}:{account}:vpc/{id} (the region the id carries when the
+// request has none); a denial is Forbidden.RAM (403).
+func TestVpcRAM(t *testing.T) {
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		main := ramMainAccount(t, s, "vpc-ram")
+		mc := nwVPC(t, s, main.keyID, main.secret)
+		mine := nwReadyVpc(t, mc, "10.0.0.0/8")
+		other := nwReadyVpc(t, mc, "192.168.0.0/16")
+		doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["vpc:DescribeVpcAttribute","vpc:DeleteVpc"],"Resource":"acs:vpc:*:` +
+			main.accountID + `:vpc/` + mine + `"},{"Effect":"Allow","Action":"vpc:DescribeVpcs","Resource":"*"}]}`
+		main.createPolicy(t, "one-vpc", doc)
+		u := main.user(t, "netops", "one-vpc")
+		uc := nwVPC(t, s, u.keyID, u.secret)
+		if _, err := uc.DescribeVpcs(&vpc2.DescribeVpcsRequest{RegionId: nwRegion}); err != nil {
+			t.Errorf("DescribeVpcs allowed by the policy: %v", err)
+		}
+		if _, err := uc.DescribeVpcAttribute(&vpc2.DescribeVpcAttributeRequest{RegionId: nwRegion, VpcId: dara.String(mine)}); err != nil {
+			t.Errorf("DescribeVpcAttribute of the allowed VPC: %v", err)
+		}
+		// Without RegionId the ARN's region comes from the id; the policy's * matches it.
+		if _, err := uc.DescribeVpcAttribute(&vpc2.DescribeVpcAttributeRequest{VpcId: dara.String(mine)}); err != nil {
+			t.Errorf("DescribeVpcAttribute without RegionId: %v", err)
+		}
+		_, err := uc.DescribeVpcAttribute(&vpc2.DescribeVpcAttributeRequest{RegionId: nwRegion, VpcId: dara.String(other)})
+		lcWantV2(t, "DescribeVpcAttribute of another VPC", err, "Forbidden.RAM", 403)
+		_, err = uc.CreateVpc(&vpc2.CreateVpcRequest{RegionId: nwRegion})
+		lcWantV2(t, "CreateVpc without vpc:CreateVpc", err, "Forbidden.RAM", 403)
+		_, err = uc.CreateVSwitch(&vpc2.CreateVSwitchRequest{RegionId: nwRegion, VpcId: dara.String(mine), ZoneId: dara.String("cn-hangzhou-h"), CidrBlock: dara.String("10.1.0.0/16")})
+		lcWantV2(t, "CreateVSwitch without vpc:CreateVSwitch", err, "Forbidden.RAM", 403)
+		if _, err := uc.DeleteVpc(&vpc2.DeleteVpcRequest{RegionId: nwRegion, VpcId: dara.String(mine)}); err != nil {
+			t.Errorf("DeleteVpc of the allowed VPC: %v", err)
+		}
+	})
+}

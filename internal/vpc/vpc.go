@@ -48,7 +48,7 @@ const (
 
 // NewProduct returns the VPC product with its actions, sorted by name.
 func NewProduct(s *Service) *rpc.Product {
-	vpc, vsw := arnOf("vpc", "VpcId"), arnOf("vswitch", "VSwitchId")
+	vpc, vsw := s.arnOf("vpc", "VpcId"), s.arnOf("vswitch", "VSwitchId")
 	return &rpc.Product{
 		Name:    "Vpc",
 		Version: "2016-04-28",
@@ -70,11 +70,31 @@ func NewProduct(s *Service) *rpc.Product {
 }
 
 // arnOf returns the resource function of an action on the resource named
-// by param: acs:vpc:{region}:{account}:{kind}/{id}.
-func arnOf(kind, param string) func(string, map[string]string) []string {
+// by param: acs:vpc:{region}:{account}:{kind}/{id}. Without RegionId the
+// region is the one the id carries (vpc-bp… is cn-hangzhou's), as stored.
+func (s *Service) arnOf(kind, param string) func(string, map[string]string) []string {
 	return func(accountID string, p map[string]string) []string {
-		return []string{ARN(accountID, p["RegionId"], kind, p[param])}
+		region := p["RegionId"]
+		if region == "" {
+			region = s.regionOfID(kind, p[param])
+		}
+		return []string{ARN(accountID, region, kind, p[param])}
 	}
+}
+
+// regionOfID returns the region whose id prefix the id carries, or "".
+func (s *Service) regionOfID(kind, id string) string {
+	prefix := map[string]string{"vpc": "vpc-", "vswitch": "vsw-"}[kind]
+	rest, ok := strings.CutPrefix(id, prefix)
+	if !ok {
+		return ""
+	}
+	for _, r := range s.Catalog.Regions() {
+		if strings.HasPrefix(rest, r.InstanceIdPrefix) && len(rest) == len(r.InstanceIdPrefix)+18 {
+			return r.RegionId
+		}
+	}
+	return ""
 }
 
 func arnAny(kind string) func(string, map[string]string) []string {
