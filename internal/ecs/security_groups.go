@@ -17,12 +17,12 @@ import (
 
 // Limits of security groups (the ECS limits page, defaults).
 const (
-	securityGroupQuota     = 100 // groups per account and region
-	rulesPerGroup          = 200 // inbound and outbound together
-	groupsPerInstance      = 5
-	permissionsPerRequest  = 100
-	defaultGroupName       = "default"
-	defaultGroupDescrition = "System created security group."
+	securityGroupQuota      = 100 // groups per account and region
+	rulesPerGroup           = 200 // inbound and outbound together
+	groupsPerInstance       = 5
+	permissionsPerRequest   = 100
+	defaultGroupName        = "default"
+	defaultGroupDescription = "System created security group."
 )
 
 // defaultGroupRules are what the console's default group allows in: SSH,
@@ -42,7 +42,7 @@ func defaultGroup(ctx context.Context, tx *store.Tx, r *catalog.Region, v *store
 	}
 	g = &store.SecurityGroup{
 		ID: vpc.NewID("sg", r), AccountID: v.AccountID, RegionID: v.RegionID, VpcID: v.ID, Name: defaultGroupName,
-		Description: defaultGroupDescrition, Type: "normal", InnerAccessPolicy: "Accept", IsDefault: true, CreationTime: now,
+		Description: defaultGroupDescription, Type: "normal", InnerAccessPolicy: "Accept", IsDefault: true, CreationTime: now,
 	}
 	won, err := tx.SecurityGroupInsert(ctx, g)
 	if err != nil {
