@@ -11,6 +11,7 @@ import (
 	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
@@ -74,6 +75,7 @@ func TestModifyInstanceChargeType(t *testing.T) {
 	ecsdtest.Each(t, ecsdtest.Options{ManualClock: true, ClockStart: start}, func(t *testing.T, s *ecsdtest.Server) {
 		t.Run("clock-still", func(t *testing.T) {
 			t.Run("TerraformDestroy", func(t *testing.T) { t.Parallel(); ctTestTerraformDestroy(t, s, start) })
+			t.Run("TerraformDestroyV1", func(t *testing.T) { t.Parallel(); ctTestTerraformDestroyV1(t, s) })
 			t.Run("ToPrePaid", func(t *testing.T) { t.Parallel(); ctTestToPrePaid(t, s, start) })
 			t.Run("ToPrePaidUnpaid", func(t *testing.T) { t.Parallel(); ctTestToPrePaidUnpaid(t, s) })
 			t.Run("Errors", func(t *testing.T) { t.Parallel(); ctTestErrors(t, s) })
@@ -159,6 +161,42 @@ func ctTestTerraformDestroy(t *testing.T, s *ecsdtest.Server, now time.Time) {
 	ctDelete(t, a, id)
 	if n := lcStock(t, s, "cn-hangzhou-i", "ecs.g6.large"); n != stock0 {
 		t.Errorf("stock after delete: %d, want %d", n, stock0)
+	}
+}
+
+// The provider's own request, built with Go SDK v1 as
+// resource_alicloud_instance.go builds it (ecs.CreateModifyInstanceChargeTypeRequest),
+// then DeleteInstance with Force through v1.
+func ctTestTerraformDestroyV1(t *testing.T, s *ecsdtest.Server) {
+	a := lcAccount(t, s, "ct-destroy-v1", "10000.00", "0.00")
+	id := scRunning(t, a, "cn-hangzhou-k", "ecs.g6.large")
+	cash0, _ := scBalance(t, a)
+	r := ecs.CreateModifyInstanceChargeTypeRequest()
+	r.RegionId = "cn-hangzhou"
+	r.InstanceIds = `["` + id + `"]`
+	r.IncludeDataDisks = requests.NewBoolean(true)
+	r.AutoPay = requests.NewBoolean(true)
+	r.DryRun = requests.NewBoolean(false)
+	r.ClientToken = strings.Repeat("f", 64)
+	r.InstanceChargeType = "PostPaid"
+	resp, err := a.v1.ModifyInstanceChargeType(r)
+	if err != nil {
+		t.Fatalf("ModifyInstanceChargeType (v1): %v", err)
+	}
+	if !lcOrderIDPattern.MatchString(resp.OrderId) {
+		t.Errorf("OrderId %q", resp.OrderId)
+	}
+	scWait(t, a, id, "PostPaid", func(i ecs.Instance) bool { return i.InstanceChargeType == "PostPaid" })
+	if cash, _ := scBalance(t, a); cash-cash0 != scPrice(t, s, "ecs.g6.large") {
+		t.Errorf("refund %s, want the 300.00 paid (capped)", scAmount(cash-cash0))
+	}
+	d := ecs.CreateDeleteInstanceRequest()
+	d.InstanceId, d.Force = id, requests.NewBoolean(true)
+	if _, err := a.v1.DeleteInstance(d); err != nil {
+		t.Fatalf("DeleteInstance (v1): %v", err)
+	}
+	if _, ok := a.describe(t, id)[id]; ok {
+		t.Errorf("DescribeInstances still lists %s", id)
 	}
 }
 
@@ -255,13 +293,19 @@ func ctTestToPrePaid(t *testing.T, s *ecsdtest.Server, now time.Time) {
 }
 
 // AutoPay=false: the order waits Unpaid, the instance stays PostPaid and
-// held; paying it through the admin API makes it PrePaid.
+// held; cancelling the order frees it, paying it through the admin API
+// makes it PrePaid.
 func ctTestToPrePaidUnpaid(t *testing.T, s *ecsdtest.Server) {
 	a := lcAccount(t, s, "ct-unpaid", "10000.00", "0.00")
 	resp := a.mustRun(t, lcZone("cn-hangzhou-h"))
 	id := resp.InstanceIdSets.InstanceIdSet[0]
 	a.waitStatus(t, "Running", id)
 	cash0, _ := scBalance(t, a)
+	// Cancelled through BSS, the order lets the instance go.
+	first := ctChange(t, a, ctToPrePaid(1, false, id))
+	if _, err := a.cancelOrder(dara.StringValue(first.OrderId)); err != nil {
+		t.Fatalf("CancelOrder: %v", err)
+	}
 	body := ctChange(t, a, ctToPrePaid(1, false, id))
 	if cash, _ := scBalance(t, a); cash != cash0 {
 		t.Errorf("an unpaid order moved the balance")

@@ -28,21 +28,28 @@ func tgTag(t *testing.T, a *lcActor, typ string, ids []string, kv ...string) err
 	return err
 }
 
-// tgList returns ListTagResources' rows as "id key=value", every page.
+// tgList returns ListTagResources' rows as "type id key=value", every page.
 func tgList(t *testing.T, a *lcActor, req *ecs2.ListTagResourcesRequest) []string {
 	t.Helper()
-	var out []string
+	rows, _ := tgPages(t, a, req)
+	return rows
+}
+
+// tgPages returns the rows of every page and the number of pages.
+func tgPages(t *testing.T, a *lcActor, req *ecs2.ListTagResourcesRequest) (out []string, pages int) {
+	t.Helper()
 	req.RegionId = dara.String("cn-hangzhou")
 	for {
 		resp, err := a.v2.ListTagResources(req)
 		if err != nil {
 			t.Fatalf("ListTagResources: %v", err)
 		}
+		pages++
 		for _, r := range resp.Body.TagResources.TagResource {
 			out = append(out, fmt.Sprintf("%s %s %s=%s", dara.StringValue(r.ResourceType), dara.StringValue(r.ResourceId), dara.StringValue(r.TagKey), dara.StringValue(r.TagValue)))
 		}
 		if dara.StringValue(resp.Body.NextToken) == "" {
-			return out
+			return out, pages
 		}
 		req.NextToken = resp.Body.NextToken
 	}
@@ -214,5 +221,17 @@ func TestTags(t *testing.T) {
 		if rows := tgList(t, a, &ecs2.ListTagResourcesRequest{ResourceType: dara.String("instance")}); len(rows) != 2 {
 			t.Errorf("instance tags after DeleteInstance: %v, want i2's two", rows)
 		}
+
+		// Pages of 50: 3 × 20 tags and i2's 2 come in two pages, each row once.
+		more := a.mustRun(t, lcAmount(3)).InstanceIdSets.InstanceIdSet
+		if err := tgTag(t, a, "instance", more, many[:40]...); err != nil {
+			t.Fatal(err)
+		}
+		rows, pages := tgPages(t, a, &ecs2.ListTagResourcesRequest{ResourceType: dara.String("instance")})
+		if len(rows) != 62 || pages != 2 || len(slices.Compact(slices.Sorted(slices.Values(rows)))) != 62 {
+			t.Errorf("ListTagResources over pages: %d rows in %d pages, want 62 distinct in 2", len(rows), pages)
+		}
+		_, err = a.v2.ListTagResources(&ecs2.ListTagResourcesRequest{RegionId: dara.String("cn-hangzhou"), ResourceType: dara.String("instance"), NextToken: dara.String("bogus!")})
+		lcWantV2(t, "a NextToken not given", err, "InvalidNextToken", 400)
 	})
 }

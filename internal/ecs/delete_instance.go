@@ -32,6 +32,9 @@ func (s *Service) deleteInstance(ctx context.Context, env *rpc.Env, req *DeleteI
 	if err := checkNotLocked(inst); err != nil {
 		return nil, err
 	}
+	if inst.DeletionProtection {
+		return nil, apierr.InvalidOperationDeletionProtection.Newf("The instance %s has release protection (DeletionProtection); turn it off with ModifyInstanceAttribute first.", inst.ID)
+	}
 	if inst.ChargeType == store.PrePaid && !inst.Expired {
 		return nil, apierr.ChargeTypeViolation.Newf("The operation is not permitted due to charge type of the instance: %s is a subscription instance that expires at %s; it can be deleted once expired.", inst.ID, rpc.FormatTime(inst.ExpiredTime))
 	}

@@ -55,7 +55,7 @@ func (s *Service) describeTags(ctx context.Context, env *rpc.Env, req *DescribeT
 		// nothing of these carries tags in ecsd
 	case store.ResourceInstance, store.ResourceDisk:
 		if req.ResourceId != "" {
-			if err := ownResources(ctx, env.Q(), env.Caller.AccountID, req.RegionId, req.ResourceType, []string{req.ResourceId}); err != nil {
+			if err := ownResources(ctx, env, "ecs:DescribeTags", req.RegionId, req.ResourceType, []string{req.ResourceId}); err != nil {
 				return nil, err
 			}
 			m, err := env.Q().ResourceTags(ctx, req.ResourceType, []string{req.ResourceId})

@@ -36,6 +36,7 @@ type InstanceView struct {
 	InstanceNetworkType  string
 	IoOptimized          bool
 	DeletionProtection   bool
+	CreditSpecification  string `json:",omitempty" xml:",omitempty"`
 	Recyclable           bool
 	SerialNumber         string
 	ResourceGroupId      string
@@ -114,7 +115,6 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	}
 	v.VpcAttributes.VpcId, v.VpcAttributes.VSwitchId = i.VpcID, i.VSwitchID
 	v.VpcAttributes.PrivateIpAddress.IpAddress = []string{i.PrivateIP}
-	v.SecurityGroupIds.SecurityGroupId = []string{i.SecurityGroupID}
 	v.PublicIpAddress.IpAddress = []string{}
 	v.InnerIpAddress.IpAddress = []string{}
 	v.NetworkInterfaces.NetworkInterface = []NetworkInterfaceView{}
@@ -124,5 +124,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	}
 	v.Tags.Tag = tagViews(tags)
 	v.HibernationOptions.Configured = i.Hibernation
+	v.DeletionProtection, v.CreditSpecification = i.DeletionProtection, i.CreditSpecification
+	v.SecurityGroupIds.SecurityGroupId = []string{i.SecurityGroupID}
 	return v
 }

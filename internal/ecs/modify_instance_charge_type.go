@@ -121,6 +121,9 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		if err != nil {
 			return nil, err
 		}
+		if err := allowedOn(ctx, env, "ecs:ModifyInstanceChargeType", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
+			return nil, err
+		}
 		if err := checkNotLocked(inst); err != nil {
 			return nil, err
 		}
@@ -155,6 +158,11 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		fees[inst.ID] = fee
 		total += fee
 		insts = append(insts, inst)
+	}
+	// 6. A RAM user needs the refund permission for a refund, the price
+	// permission for an order left unpaid.
+	if err := checkMoneyPermissions(ctx, env, target == store.PrePaid && !autoPay, target == store.PostPaid); err != nil {
+		return nil, err
 	}
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()

@@ -261,15 +261,8 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 	if err := json.Unmarshal([]byte(o.Config), &cfg); err != nil {
 		return err
 	}
-	change := store.SpecChange{InstanceType: cfg.To, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, Online: cfg.Online, At: now}
-	if cfg.ZoneId != inst.ZoneID {
-		// Across zones the instance gets the new zone's vSwitch and a new
-		// private IP (spec: MigrateAcrossZone).
-		if change.VSwitchID, change.PrivateIP, err = s.moveNetwork(ctx, tx, inst, cfg.ZoneId, now); err != nil {
-			return err
-		}
-		change.ZoneID = cfg.ZoneId
-	}
+	change := s.typeChange(inst, cfg.To, cfg.ZoneId, now)
+	change.Online = cfg.Online
 	if cfg.EndTime != "" {
 		end, err := time.Parse(time.RFC3339, cfg.EndTime)
 		if err != nil {
@@ -277,14 +270,9 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 		}
 		change.ElasticUntil, change.ElasticFromType = end, cfg.From
 	}
-	applied, err := tx.InstanceApplyChange(ctx, inst.ID, o.ID, change)
+	applied, err := s.applyTypeChange(ctx, tx, inst, o.ID, change)
 	if err != nil || !applied {
 		return err
-	}
-	if change.ZoneID != inst.ZoneID {
-		if err := tx.DiskMoveZone(ctx, inst.ID, change.ZoneID); err != nil {
-			return err
-		}
 	}
 	for _, d := range cfg.Disks {
 		pl := d.PerformanceLevel
@@ -313,6 +301,38 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 		return tx.TimerInsert(ctx, &store.Timer{Kind: timerElasticRevert, Subject: inst.ID, DueAt: change.ElasticUntil})
 	}
 	return nil
+}
+
+// typeChange is the change of an instance to typ in zoneID. Across zones
+// the instance gets the new zone's vSwitch and a new private IP (spec:
+// MigrateAcrossZone).
+func (s *Service) typeChange(inst *store.Instance, typ, zoneID string, now time.Time) store.SpecChange {
+	c := store.SpecChange{InstanceType: typ, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, At: now}
+	if zoneID != inst.ZoneID {
+		// applyTypeChange picks the vSwitch of the new zone and the address.
+		c.ZoneID, c.VSwitchID, c.PrivateIP = zoneID, "", ""
+	}
+	return c
+}
+
+// applyTypeChange writes a change that claimID holds in flight, clearing
+// the claim, and moves the disks with the instance. False: the claim was
+// gone (a job run twice applies it once).
+func (s *Service) applyTypeChange(ctx context.Context, tx *store.Tx, inst *store.Instance, claimID string, c store.SpecChange) (bool, error) {
+	if c.ZoneID != inst.ZoneID {
+		var err error
+		if c.VSwitchID, c.PrivateIP, err = s.moveNetwork(ctx, tx, inst, c.ZoneID, c.At); err != nil {
+			return false, err
+		}
+	}
+	applied, err := tx.InstanceApplyChange(ctx, inst.ID, claimID, c)
+	if err != nil || !applied {
+		return applied, err
+	}
+	if c.ZoneID != inst.ZoneID {
+		return true, tx.DiskMoveZone(ctx, inst.ID, c.ZoneID)
+	}
+	return true, nil
 }
 
 // reboot restarts a Running instance: Starting now, Running after the

@@ -193,11 +193,13 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 			return nil, apierr.InvalidParameter.Newf("The specified parameter MinAmount %d is not valid: use 1 to Amount (%d).", p.minAmount, p.amount)
 		}
 	}
-	if n := len([]rune(req.InstanceName)); req.InstanceName != "" && (n < 2 || n > 128) {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter InstanceName is not valid: use 2 to 128 characters.")
+	if req.InstanceName != "" {
+		if err := checkInstanceName(req.InstanceName); err != nil {
+			return nil, err
+		}
 	}
-	if len([]rune(req.Description)) > 256 {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter Description is not valid: use at most 256 characters.")
+	if err := checkDescription(req.Description); err != nil {
+		return nil, err
 	}
 	if err := checkTags(req.Tag); err != nil {
 		return nil, err
@@ -223,6 +225,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
 	}
 	p.image = img
+	if req.HostName != "" {
+		if err := checkHostName(req.HostName, img); err != nil {
+			return nil, err
+		}
+	}
 	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
 	}

@@ -134,21 +134,8 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 		return nil, apierr.InvalidBillingMethodValueNotSupported.Newf("The operation is not permitted due to an invalid billing method of the instance: %s is pay-as-you-go; use ModifyInstanceSpec.", inst.ID)
 	}
 	// 4. What other products say about it.
-	switch {
-	case inst.Flags.StarterPackage:
-		return nil, apierr.InvalidOperationStarterPackage.New()
-	case inst.Flags.EipAddress != "":
-		return nil, apierr.InvalidInstanceEipNotSupport.New()
-	case inst.Flags.VpcAdvancedNetworkFeature:
-		return nil, apierr.InvalidOperationVpcHasEnabledAdvancedNetworkFeature.New()
-	case inst.Flags.SystemDiskMissing:
-		return nil, apierr.InvalidInstanceNotFoundSystemDisk.New()
-	case inst.Flags.SystemDiskDetached:
-		return nil, apierr.InvalidDiskDetachedSystemDisk.New(inst.ID)
-	case inst.Flags.ImageNotAuthorized:
-		return nil, apierr.OperationDeniedImageNotValid.New()
-	case inst.LockReason != "":
-		return nil, apierr.InvalidInstanceStatusLocked.Newf("The current status of the instance does not support this operation: it is locked (%s).", inst.LockReason)
+	if err := checkProductFlags(inst); err != nil {
+		return nil, err
 	}
 	// 5. Not expired: renew first (spec: "Before you change the instance
 	// type of an expired instance, you must renew the instance").
@@ -164,21 +151,15 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 		return nil, apierr.AccountArrearage.New()
 	}
 	// 8. The instance's own features allow a change.
-	if inst.Hibernation {
-		return nil, apierr.HibernationConfiguredInstanceOperationForbidden.New()
-	}
-	if from != nil && from.LocalStorageAmount > 0 {
-		return nil, apierr.OperationDeniedLocalDiskUnsupported.New()
+	if err := checkInstanceFeatures(inst, from); err != nil {
+		return nil, err
 	}
 	if o.instanceOnly {
 		return p, nil
 	}
 	// 9. The target type exists and differs from the current one.
-	if !targetKnown {
-		return nil, apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist or beyond the permitted range.", in.InstanceType)
-	}
-	if to.InstanceTypeId == inst.InstanceType {
-		return nil, apierr.InvalidInstanceTypeNotSupported.Newf("The specified InstanceType is not Supported: the instance is already %s.", to.InstanceTypeId)
+	if err := checkTargetKnown(in.InstanceType, to, targetKnown, inst); err != nil {
+		return nil, err
 	}
 	// 10. The direction, by list price; OperatorType may only confirm it.
 	if p.pOld, err = billing.MonthlyPrice(s.Catalog, inst.RegionID, inst.InstanceType); err != nil {
@@ -211,17 +192,8 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	}
 	// 13. The target type may be used: not retired, not restricted, and in
 	// the instance's change-compatibility table (spec/alibaba-api.md §2.2).
-	if to.Retired {
-		return nil, apierr.InstanceTypeOffline.Newf("The instance type %s is retired.", to.InstanceTypeId)
-	}
-	if slices.Contains(acc.Flags.RestrictedTypes, to.InstanceTypeId) {
-		if env.Caller.IsMainAccount() {
-			return nil, apierr.InvalidInstanceTypeValueUnauthorized.Newf("The specified InstanceType %s is not authorized for this account.", to.InstanceTypeId)
-		}
-		return nil, apierr.InvalidInstanceTypeValueUnauthorizedUser.Newf("The specified InstanceType %s is not authorized.", to.InstanceTypeId)
-	}
-	if !s.Catalog.CanChange(inst.InstanceType, to.InstanceTypeId) {
-		return nil, apierr.InvalidInstanceTypeValueNotSupportedRange.Newf("The specified InstanceType %s does not exist or beyond the permitted range: family %s cannot change to %s.", to.InstanceTypeId, from.InstanceTypeFamily, to.InstanceTypeFamily)
+	if err := s.checkTargetUsable(env, acc, inst, from, to); err != nil {
+		return nil, err
 	}
 	// 14. Offered in the zone with stock, or in another zone of the region
 	// when MigrateAcrossZone allows it.
@@ -273,6 +245,71 @@ func refundOf(ctx context.Context, q store.Q, inst *store.Instance, pOld, pNew m
 		cash += money.Amount(v[1])
 	}
 	return billing.DowngradeRefund(pOld, pNew, now, inst.ExpiredTime, cash, voucher, refunded), nil
+}
+
+// The rules below are the pieces of the spec change that ModifyInstanceSpec
+// (the pay-as-you-go resize) applies too.
+
+// checkProductFlags: what other products say about the instance (starter
+// package, EIP, advanced VPC features, system disk, image, locks).
+func checkProductFlags(inst *store.Instance) error {
+	switch {
+	case inst.Flags.StarterPackage:
+		return apierr.InvalidOperationStarterPackage.New()
+	case inst.Flags.EipAddress != "":
+		return apierr.InvalidInstanceEipNotSupport.New()
+	case inst.Flags.VpcAdvancedNetworkFeature:
+		return apierr.InvalidOperationVpcHasEnabledAdvancedNetworkFeature.New()
+	case inst.Flags.SystemDiskMissing:
+		return apierr.InvalidInstanceNotFoundSystemDisk.New()
+	case inst.Flags.SystemDiskDetached:
+		return apierr.InvalidDiskDetachedSystemDisk.New(inst.ID)
+	case inst.Flags.ImageNotAuthorized:
+		return apierr.OperationDeniedImageNotValid.New()
+	case inst.LockReason != "":
+		return apierr.InvalidInstanceStatusLocked.Newf("The current status of the instance does not support this operation: it is locked (%s).", inst.LockReason)
+	}
+	return nil
+}
+
+// checkInstanceFeatures: hibernation and local disks forbid a change.
+func checkInstanceFeatures(inst *store.Instance, from *catalog.InstanceType) error {
+	if inst.Hibernation {
+		return apierr.HibernationConfiguredInstanceOperationForbidden.New()
+	}
+	if from != nil && from.LocalStorageAmount > 0 {
+		return apierr.OperationDeniedLocalDiskUnsupported.New()
+	}
+	return nil
+}
+
+// checkTargetKnown: the target type exists and differs from the current one.
+func checkTargetKnown(name string, to *catalog.InstanceType, known bool, inst *store.Instance) error {
+	if !known {
+		return apierr.InvalidInstanceTypeValueNotSupported.Newf("The specified InstanceType %q does not exist or beyond the permitted range.", name)
+	}
+	if to.InstanceTypeId == inst.InstanceType {
+		return apierr.InvalidInstanceTypeNotSupported.Newf("The specified InstanceType is not Supported: the instance is already %s.", to.InstanceTypeId)
+	}
+	return nil
+}
+
+// checkTargetUsable: the target type is not retired, not restricted for
+// the account, and in the change-compatibility table of the instance's type.
+func (s *Service) checkTargetUsable(env *rpc.Env, acc *store.Account, inst *store.Instance, from, to *catalog.InstanceType) error {
+	if to.Retired {
+		return apierr.InstanceTypeOffline.Newf("The instance type %s is retired.", to.InstanceTypeId)
+	}
+	if slices.Contains(acc.Flags.RestrictedTypes, to.InstanceTypeId) {
+		if env.Caller.IsMainAccount() {
+			return apierr.InvalidInstanceTypeValueUnauthorized.Newf("The specified InstanceType %s is not authorized for this account.", to.InstanceTypeId)
+		}
+		return apierr.InvalidInstanceTypeValueUnauthorizedUser.Newf("The specified InstanceType %s is not authorized.", to.InstanceTypeId)
+	}
+	if !s.Catalog.CanChange(inst.InstanceType, to.InstanceTypeId) {
+		return apierr.InvalidInstanceTypeValueNotSupportedRange.Newf("The specified InstanceType %s does not exist or beyond the permitted range: family %s cannot change to %s.", to.InstanceTypeId, from.InstanceTypeFamily, to.InstanceTypeFamily)
+	}
+	return nil
 }
 
 // direction is upgrade when the new type costs more; at the same price the
@@ -569,35 +606,40 @@ const (
 )
 
 func checkBillingPermissions(ctx context.Context, env *rpc.Env, in SpecChange, inst *store.Instance, dir string) error {
+	if inst.RAMRole != "" {
+		if err := requirePermission(ctx, env, apierr.InvalidUserPassRoleForbidden, PassRolePermission, "acs:ram:*:"+inst.AccountID+":role/"+strings.ToLower(inst.RAMRole)); err != nil {
+			return err
+		}
+	}
+	return checkMoneyPermissions(ctx, env, dir == Upgrade && !in.AutoPay, dir == Downgrade)
+}
+
+// checkMoneyPermissions: a RAM user needs bss:GetSubscriptionPrice for an
+// order left unpaid (its price is shown) and bss:RefundInstance for a
+// refund. The spec change and the change of charge type both ask.
+func checkMoneyPermissions(ctx context.Context, env *rpc.Env, unpaidOrder, refund bool) error {
+	if unpaidOrder {
+		if err := requirePermission(ctx, env, apierr.NoPermissionPrice, PricePermission); err != nil {
+			return err
+		}
+	}
+	if refund {
+		return requirePermission(ctx, env, apierr.NoPermissionRefund, RefundPermission)
+	}
+	return nil
+}
+
+// requirePermission returns denied's error unless a RAM user may do action.
+func requirePermission(ctx context.Context, env *rpc.Env, denied *apierr.Def, action string, resources ...string) error {
 	if env.Allowed == nil {
 		return nil
 	}
-	if inst.RAMRole != "" {
-		ok, err := env.Allowed(ctx, PassRolePermission, "acs:ram:*:"+inst.AccountID+":role/"+strings.ToLower(inst.RAMRole))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.InvalidUserPassRoleForbidden.New()
-		}
+	ok, err := env.Allowed(ctx, action, resources...)
+	if err != nil {
+		return err
 	}
-	if dir == Upgrade && !in.AutoPay {
-		ok, err := env.Allowed(ctx, PricePermission)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.NoPermissionPrice.New()
-		}
-	}
-	if dir == Downgrade {
-		ok, err := env.Allowed(ctx, RefundPermission)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierr.NoPermissionRefund.New()
-		}
+	if !ok {
+		return denied.New()
 	}
 	return nil
 }

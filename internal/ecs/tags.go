@@ -86,8 +86,10 @@ func taggable(typ string) error {
 }
 
 // ownResources checks that every id names a resource of the type that the
-// caller owns in the region: InvalidResourceId.NotFound otherwise.
-func ownResources(ctx context.Context, q store.Q, accountID string, regionID, typ string, ids []string) error {
+// caller owns in the region (InvalidResourceId.NotFound), and that a RAM
+// user may apply action to each (Forbidden.RAM).
+func ownResources(ctx context.Context, env *rpc.Env, action, regionID, typ string, ids []string) error {
+	q, accountID := env.Q(), env.Caller.AccountID
 	if len(ids) == 0 {
 		return apierr.MissingParameter.New("ResourceId.N")
 	}
@@ -115,12 +117,14 @@ func ownResources(ctx context.Context, q store.Q, accountID string, regionID, ty
 			found[d.ID] = true
 		}
 	}
-	for _, id := range ids {
+	rel := make([]string, len(ids))
+	for k, id := range ids {
 		if !found[id] {
 			return apierr.InvalidResourceIdNotFound.Newf("The specified ResourceIds are not found in our records: no %s %s in region %s.", typ, id, regionID)
 		}
+		rel[k] = typ + "/" + id
 	}
-	return nil
+	return allowedOn(ctx, env, action, accountID, regionID, rel...)
 }
 
 // TagResourcesRequest is TagResources' input.
@@ -150,7 +154,7 @@ func (s *Service) tagResources(ctx context.Context, env *rpc.Env, req *TagResour
 		return nil, err
 	}
 	tx := env.Tx
-	if err := ownResources(ctx, tx.Q, env.Caller.AccountID, req.RegionId, req.ResourceType, req.ResourceId); err != nil {
+	if err := ownResources(ctx, env, "ecs:TagResources", req.RegionId, req.ResourceType, req.ResourceId); err != nil {
 		return nil, err
 	}
 	for _, id := range req.ResourceId {
@@ -200,7 +204,7 @@ func (s *Service) untagResources(ctx context.Context, env *rpc.Env, req *UntagRe
 		return nil, apierr.NumberExceedTags.Newf("The Tags parameter's number is exceed , Valid : %d: %d TagKey.N were given.", maxTagsPerResource, len(req.TagKey))
 	}
 	tx := env.Tx
-	if err := ownResources(ctx, tx.Q, env.Caller.AccountID, req.RegionId, req.ResourceType, req.ResourceId); err != nil {
+	if err := ownResources(ctx, env, "ecs:UntagResources", req.RegionId, req.ResourceType, req.ResourceId); err != nil {
 		return nil, err
 	}
 	keys := req.TagKey

@@ -6,9 +6,6 @@ import (
 	"github.com/ecsd/ecsd/internal/apierr"
 )
 
-// maxUserData is the most user data an instance takes, before base64.
-const maxUserData = 32 << 10
-
 // checkUserData checks UserData as ECS takes it: base64 of at most 32 KiB.
 func checkUserData(v string) error {
 	if v == "" {

@@ -526,6 +526,7 @@ func (q Q) InstanceApplyChargeType(ctx context.Context, id, claimID string, c Ch
 type InstanceAttributes struct {
 	Name, Description, HostName, UserData, PasswordHash, CreditSpecification, SecurityGroupID *string
 	DeletionProtection                                                                        *bool
+	EniQueueNumber                                                                            *int
 }
 
 // InstanceSetAttributes writes the attributes that are set, each column on
@@ -534,7 +535,8 @@ func (q Q) InstanceSetAttributes(ctx context.Context, id string, a InstanceAttri
 	res, err := q.db.ExecContext(ctx, `UPDATE instances SET name = COALESCE($2, name), description = COALESCE($3, description),
 		host_name = COALESCE($4, host_name), user_data = COALESCE($5, user_data), password_hash = COALESCE($6, password_hash),
 		credit_specification = COALESCE($7, credit_specification), security_group_id = COALESCE($8, security_group_id),
-		deletion_protection = COALESCE($9, deletion_protection), version = version + 1 WHERE id = $1`,
-		id, a.Name, a.Description, a.HostName, a.UserData, a.PasswordHash, a.CreditSpecification, a.SecurityGroupID, a.DeletionProtection)
+		deletion_protection = COALESCE($9, deletion_protection), eni_queue_number = COALESCE($10, eni_queue_number),
+		version = version + 1 WHERE id = $1`,
+		id, a.Name, a.Description, a.HostName, a.UserData, a.PasswordHash, a.CreditSpecification, a.SecurityGroupID, a.DeletionProtection, a.EniQueueNumber)
 	return affectedOne(res, err)
 }
