@@ -22,6 +22,10 @@ type DescribeInstancesRequest struct {
 	InstanceChargeType string     `param:"InstanceChargeType"`
 	InstanceName       string     `param:"InstanceName"`
 	Tag                []TagParam `param:"Tag"`
+	VpcId              string     `param:"VpcId"`
+	VSwitchId          string     `param:"VSwitchId"`
+	SecurityGroupId    string     `param:"SecurityGroupId"`
+	PrivateIpAddresses []string   `param:"PrivateIpAddresses,json"`
 	PageNumber         *int       `param:"PageNumber"`
 	PageSize           *int       `param:"PageSize"`
 	NextToken          string     `param:"NextToken"`
@@ -83,6 +87,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	f := store.InstanceFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
+		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+	}
+	if len(req.PrivateIpAddresses) > 100 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
 	}
 	if req.InstanceIds != nil && len(req.InstanceIds) == 0 {
 		f.IDs = nil // "[]" filters nothing, as ECS treats it
@@ -136,6 +144,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	groups, err := env.Q().GroupsOfInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	enis, err := env.Q().NetworkInterfacesByInstances(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -144,6 +156,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
 		v := viewInstance(s.Catalog, i, tags[i.ID])
+		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
 		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
@@ -161,4 +174,13 @@ func decodeCursor(token string) (string, error) {
 		}
 	}
 	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
+}
+
+// groupsOf is an instance's security groups, as joined; an instance made
+// before groups were rows shows the one it recorded.
+func groupsOf(i *store.Instance, groups map[string][]string) []string {
+	if g := groups[i.ID]; len(g) > 0 {
+		return g
+	}
+	return []string{i.SecurityGroupID}
 }
