@@ -12,6 +12,7 @@ import (
 
 // DescribeAvailableResourceRequest is DescribeAvailableResource's input.
 type DescribeAvailableResourceRequest struct {
+	rpc.AccountDelegation
 	RegionId            string   `param:"RegionId,required"`
 	DestinationResource string   `param:"DestinationResource"`
 	ZoneId              string   `param:"ZoneId"`

@@ -35,7 +35,7 @@ type DescribeInstancesRequest struct {
 	// ecsd answers every attribute it models on every call, so it only
 	// checks that each names one the API defines (Terraform sends four).
 	AdditionalAttributes []string   `param:"AdditionalAttributes"`
-	_                    rpc.Refuse `refuse:"VpcId,VSwitchId,SecurityGroupId,PrivateIpAddresses,PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
+	_                    rpc.Refuse `refuse:"PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
 	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
 	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
 }

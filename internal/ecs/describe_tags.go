@@ -12,6 +12,7 @@ import (
 // DescribeTagsRequest is DescribeTags' input (the older tag action, which
 // the provider's alicloud_images still calls).
 type DescribeTagsRequest struct {
+	rpc.AccountDelegation
 	RegionId     string     `param:"RegionId,required"`
 	ResourceType string     `param:"ResourceType"`
 	ResourceId   string     `param:"ResourceId"`

@@ -10,6 +10,7 @@ import (
 
 // MembershipRequest is the input of JoinSecurityGroup and LeaveSecurityGroup.
 type MembershipRequest struct {
+	rpc.AccountDelegation
 	RegionId           string `param:"RegionId"`
 	SecurityGroupId    string `param:"SecurityGroupId,required"`
 	InstanceId         string `param:"InstanceId"`

@@ -86,7 +86,7 @@ type RunInstancesRequest struct {
 	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
 	_           rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
 	_           rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
-	_           rpc.Refuse `refuse:"PrivateIpAddress,Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen private addresses and network options are not modelled"`
+	_           rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
 	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
 	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
 	_           rpc.Refuse `refuse:"CreditSpecification,ClockOptions" why:"burstable credits and clock options are not modelled"`

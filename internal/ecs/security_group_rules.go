@@ -44,43 +44,30 @@ func (p RuleParams) empty() bool { return p == RuleParams{} }
 // RuleRequest is the input of AuthorizeSecurityGroup(Egress),
 // RevokeSecurityGroup(Egress) and ModifySecurityGroup(Egress)Rule.
 type RuleRequest struct {
+	rpc.AccountDelegation
 	RegionId            string       `param:"RegionId"`
 	SecurityGroupId     string       `param:"SecurityGroupId,required"`
 	ClientToken         string       `param:"ClientToken"`
 	SecurityGroupRuleId []string     `param:"SecurityGroupRuleId"`
 	Permissions         []RuleParams `param:"Permissions"`
-	// Flat is the rule given without the Permissions.N prefix.
-	Flat RuleParams
-}
-
-// bindRules decodes a RuleRequest, its flat rule included.
-func bindRules(fn func(ctx context.Context, env *rpc.Env, req *RuleRequest) (*rpc.Response, error)) rpc.Handler {
-	return func(ctx context.Context, env *rpc.Env, params map[string]string) (any, error) {
-		var req RuleRequest
-		if err := rpc.Decode(params, &req); err != nil {
-			return nil, err
-		}
-		if err := rpc.Decode(params, &req.Flat); err != nil {
-			return nil, err
-		}
-		return fn(ctx, env, &req)
-	}
+	// The rule given without the Permissions.N prefix.
+	RuleParams
 }
 
 // rules returns the request's rules: the flat one or Permissions.N, never
 // both (the documented rule), at most permissionsPerRequest.
 func (req *RuleRequest) rules() ([]RuleParams, error) {
 	switch {
-	case !req.Flat.empty() && len(req.Permissions) > 0:
+	case !req.RuleParams.empty() && len(req.Permissions) > 0:
 		return nil, apierr.InvalidParameter.Newf("Parameters and their Permissions.N counterparts cannot be specified at the same time: give the rule either way.")
 	case len(req.Permissions) > permissionsPerRequest:
 		return nil, apierr.InvalidParameter.Newf("At most %d Permissions.N can be given in one request.", permissionsPerRequest)
 	case len(req.Permissions) > 0:
 		return req.Permissions, nil
-	case req.Flat.empty():
+	case req.RuleParams.empty():
 		return nil, apierr.MissingParameter.New("Permissions.1.IpProtocol")
 	}
-	return []RuleParams{req.Flat}, nil
+	return []RuleParams{req.RuleParams}, nil
 }
 
 // parseRule checks one rule of group g, in the documented order, and
@@ -281,7 +268,7 @@ func (s *Service) revoke(ctx context.Context, env *rpc.Env, req *RuleRequest, di
 		return nil, err
 	}
 	if len(req.SecurityGroupRuleId) > 0 {
-		if !req.Flat.empty() || len(req.Permissions) > 0 {
+		if !req.RuleParams.empty() || len(req.Permissions) > 0 {
 			return nil, apierr.InvalidParameter.Newf("Name the rules either by SecurityGroupRuleId.N or by what they match, not both.")
 		}
 		for _, id := range req.SecurityGroupRuleId {
@@ -349,7 +336,7 @@ func (s *Service) modifyRule(ctx context.Context, env *rpc.Env, req *RuleRequest
 		if target == nil {
 			return nil, apierr.InvalidParameter.Newf("The security group %s has no %s rule %s.", g.ID, direction, req.SecurityGroupRuleId[0])
 		}
-		merged := mergeRule(target, req.Flat, direction)
+		merged := mergeRule(target, req.RuleParams, direction)
 		want, err := parseRule(ctx, env, g, direction, merged, true)
 		if err != nil {
 			return nil, err
@@ -368,13 +355,13 @@ func (s *Service) modifyRule(ctx context.Context, env *rpc.Env, req *RuleRequest
 		}
 		return &rpc.Response{}, nil
 	}
-	want, err := parseRule(ctx, env, g, direction, req.Flat, false)
+	want, err := parseRule(ctx, env, g, direction, req.RuleParams, false)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range existing {
 		if sameRule(e, want) {
-			return &rpc.Response{}, env.Tx.RuleSetDescription(ctx, e.ID, req.Flat.Description)
+			return &rpc.Response{}, env.Tx.RuleSetDescription(ctx, e.ID, req.RuleParams.Description)
 		}
 	}
 	return nil, apierr.InvalidParameter.Newf("The security group %s has no %s rule that matches the one given.", g.ID, direction)
@@ -412,6 +399,7 @@ func mergeRule(r *store.SecurityGroupRule, p RuleParams, direction string) RuleP
 
 // DescribeSecurityGroupAttributeRequest is DescribeSecurityGroupAttribute's input.
 type DescribeSecurityGroupAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId        string `param:"RegionId,required"`
 	SecurityGroupId string `param:"SecurityGroupId,required"`
 	Direction       string `param:"Direction"`

@@ -104,6 +104,7 @@ func hasURLPrefix(s string) bool {
 
 // CreateSecurityGroupRequest is CreateSecurityGroup's input.
 type CreateSecurityGroupRequest struct {
+	rpc.AccountDelegation
 	RegionId          string `param:"RegionId,required"`
 	VpcId             string `param:"VpcId"`
 	SecurityGroupName string `param:"SecurityGroupName"`
@@ -199,6 +200,7 @@ func (s *Service) createSecurityGroup(ctx context.Context, env *rpc.Env, req *Cr
 
 // DescribeSecurityGroupsRequest is DescribeSecurityGroups' input.
 type DescribeSecurityGroupsRequest struct {
+	rpc.AccountDelegation
 	RegionId          string   `param:"RegionId,required"`
 	SecurityGroupId   string   `param:"SecurityGroupId"`
 	SecurityGroupIds  []string `param:"SecurityGroupIds,json"`
@@ -368,6 +370,7 @@ func hasAllTags(have []store.Tag, want []struct {
 
 // ModifySecurityGroupAttributeRequest is ModifySecurityGroupAttribute's input.
 type ModifySecurityGroupAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId          string  `param:"RegionId,required"`
 	SecurityGroupId   string  `param:"SecurityGroupId,required"`
 	SecurityGroupName *string `param:"SecurityGroupName"`
@@ -395,6 +398,7 @@ func (s *Service) modifySecurityGroupAttribute(ctx context.Context, env *rpc.Env
 
 // ModifySecurityGroupPolicyRequest is ModifySecurityGroupPolicy's input.
 type ModifySecurityGroupPolicyRequest struct {
+	rpc.AccountDelegation
 	RegionId          string `param:"RegionId"`
 	SecurityGroupId   string `param:"SecurityGroupId,required"`
 	InnerAccessPolicy string `param:"InnerAccessPolicy,required"`
@@ -424,6 +428,7 @@ func (s *Service) modifySecurityGroupPolicy(ctx context.Context, env *rpc.Env, r
 
 // DeleteSecurityGroupRequest is DeleteSecurityGroup's input.
 type DeleteSecurityGroupRequest struct {
+	rpc.AccountDelegation
 	RegionId        string `param:"RegionId,required"`
 	SecurityGroupId string `param:"SecurityGroupId,required"`
 }

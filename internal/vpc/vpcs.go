@@ -12,6 +12,7 @@ import (
 
 // CreateVpcRequest is CreateVpc's input.
 type CreateVpcRequest struct {
+	rpc.AccountDelegation
 	RegionId          string `param:"RegionId,required"`
 	CidrBlock         string `param:"CidrBlock"`
 	VpcName           string `param:"VpcName"`
@@ -193,6 +194,7 @@ func viewVpc(v *store.Vpc, vswitches []string, tags []store.Tag) VpcView {
 
 // DescribeVpcsRequest is DescribeVpcs' input.
 type DescribeVpcsRequest struct {
+	rpc.AccountDelegation
 	RegionId         string `param:"RegionId,required"`
 	VpcId            string `param:"VpcId"`
 	VpcName          string `param:"VpcName"`
@@ -308,6 +310,7 @@ func hasTags(have []store.Tag, want []Tag) bool {
 
 // DescribeVpcAttributeRequest is DescribeVpcAttribute's input.
 type DescribeVpcAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId  string `param:"RegionId"`
 	VpcId     string `param:"VpcId,required"`
 	IsDefault *bool  `param:"IsDefault"`
@@ -375,6 +378,7 @@ func (s *Service) describeVpcAttribute(ctx context.Context, env *rpc.Env, req *D
 
 // ModifyVpcAttributeRequest is ModifyVpcAttribute's input.
 type ModifyVpcAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId          string  `param:"RegionId"`
 	VpcId             string  `param:"VpcId,required"`
 	VpcName           *string `param:"VpcName"`
@@ -443,6 +447,7 @@ func (s *Service) modifyVpcAttribute(ctx context.Context, env *rpc.Env, req *Mod
 
 // DeleteVpcRequest is DeleteVpc's input.
 type DeleteVpcRequest struct {
+	rpc.AccountDelegation
 	RegionId    string `param:"RegionId"`
 	VpcId       string `param:"VpcId,required"`
 	ForceDelete bool   `param:"ForceDelete"`
@@ -484,6 +489,7 @@ func (s *Service) deleteVpc(ctx context.Context, env *rpc.Env, req *DeleteVpcReq
 
 // DescribeRouteTableListRequest is DescribeRouteTableList's input.
 type DescribeRouteTableListRequest struct {
+	rpc.AccountDelegation
 	RegionId        string `param:"RegionId,required"`
 	VpcId           string `param:"VpcId"`
 	RouteTableId    string `param:"RouteTableId"`

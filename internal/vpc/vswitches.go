@@ -13,6 +13,7 @@ import (
 
 // CreateVSwitchRequest is CreateVSwitch's input.
 type CreateVSwitchRequest struct {
+	rpc.AccountDelegation
 	RegionId         string `param:"RegionId"`
 	ZoneId           string `param:"ZoneId,required"`
 	CidrBlock        string `param:"CidrBlock,required"`
@@ -175,6 +176,7 @@ func viewVSwitch(v *store.VSwitch, routeTableID string, tags []store.Tag) VSwitc
 
 // DescribeVSwitchesRequest is DescribeVSwitches' input.
 type DescribeVSwitchesRequest struct {
+	rpc.AccountDelegation
 	RegionId        string `param:"RegionId"`
 	VpcId           string `param:"VpcId"`
 	VSwitchId       string `param:"VSwitchId"`
@@ -268,6 +270,7 @@ func (s *Service) describeVSwitches(ctx context.Context, env *rpc.Env, req *Desc
 
 // DescribeVSwitchAttributesRequest is DescribeVSwitchAttributes' input.
 type DescribeVSwitchAttributesRequest struct {
+	rpc.AccountDelegation
 	RegionId  string `param:"RegionId"`
 	VSwitchId string `param:"VSwitchId,required"`
 	DryRun    bool   `param:"DryRun"`
@@ -316,6 +319,7 @@ func (s *Service) describeVSwitchAttributes(ctx context.Context, env *rpc.Env, r
 
 // ModifyVSwitchAttributeRequest is ModifyVSwitchAttribute's input.
 type ModifyVSwitchAttributeRequest struct {
+	rpc.AccountDelegation
 	RegionId         string  `param:"RegionId"`
 	VSwitchId        string  `param:"VSwitchId,required"`
 	VSwitchName      *string `param:"VSwitchName"`
@@ -361,8 +365,10 @@ func (s *Service) modifyVSwitchAttribute(ctx context.Context, env *rpc.Env, req 
 
 // DeleteVSwitchRequest is DeleteVSwitch's input.
 type DeleteVSwitchRequest struct {
+	rpc.AccountDelegation
 	RegionId  string `param:"RegionId"`
 	VSwitchId string `param:"VSwitchId,required"`
+	DryRun    bool   `param:"DryRun"`
 }
 
 // deleteVSwitch handles DeleteVSwitch. The VPC's row is held, so that a
@@ -387,6 +393,9 @@ func (s *Service) deleteVSwitch(ctx context.Context, env *rpc.Env, req *DeleteVS
 	}
 	if n > 0 || v.Used > 0 {
 		return nil, apierr.DependencyViolation.Newf("The vSwitch %s still has %d instances; release them first.", v.ID, max(n, v.Used))
+	}
+	if req.DryRun {
+		return nil, apierr.DryRunOperation.New()
 	}
 	if err := env.Tx.VSwitchDelete(ctx, v.ID); err != nil {
 		return nil, err
