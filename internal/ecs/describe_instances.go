@@ -58,9 +58,12 @@ var instanceStatuses = map[string]bool{
 }
 
 // additionalAttributes are the values DescribeInstances' AdditionalAttributes
-// takes.
+// takes. CPU_OPTIONS_TOPOLOGY_TYPE, which the Terraform provider sends, asks
+// for CpuOptions, answered anyway: every instance has the default topology,
+// so TopologyType is absent, as for an instance that never set one.
 var additionalAttributes = map[string]bool{
 	"META_OPTIONS": true, "DDH_CLUSTER": true, "NETWORK_PRIMARY_ENI_IP": true, "LOGIN_AS_NON_ROOT": true, "DISK_HIGH_DENSITY_MODE": true,
+	"CPU_OPTIONS_TOPOLOGY_TYPE": true,
 }
 
 // describeInstances handles DescribeInstances, with both paging styles:
@@ -78,7 +81,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	}
 	for _, a := range req.AdditionalAttributes {
 		if !additionalAttributes[a] {
-			return nil, apierr.InvalidParameter.Newf("The specified parameter AdditionalAttributes %q is not valid; use META_OPTIONS, DDH_CLUSTER, NETWORK_PRIMARY_ENI_IP, LOGIN_AS_NON_ROOT or DISK_HIGH_DENSITY_MODE.", a)
+			return nil, apierr.InvalidParameter.Newf("The specified parameter AdditionalAttributes %q is not valid; use META_OPTIONS, DDH_CLUSTER, NETWORK_PRIMARY_ENI_IP, LOGIN_AS_NON_ROOT, DISK_HIGH_DENSITY_MODE or CPU_OPTIONS_TOPOLOGY_TYPE.", a)
 		}
 	}
 	if len(req.InstanceIds) > 100 {

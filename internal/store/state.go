@@ -275,6 +275,12 @@ func (t *Tx) TableLoad(ctx context.Context, d Dialect, st StateTable, data *Tabl
 		}
 		seen[c], colKinds[i] = true, k
 	}
+	if len(data.Rows) == 0 {
+		return nil // an empty table: nothing to insert, whatever its columns
+	}
+	if len(data.Columns) == 0 {
+		return &StateError{Where: where + ".Columns", What: "is empty; rows need the table's columns"}
+	}
 	// Every value is checked before anything is written.
 	rows := make([][]any, len(data.Rows))
 	for r, row := range data.Rows {
