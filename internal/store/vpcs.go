@@ -388,10 +388,15 @@ func (q Q) VSwitchCidrsOf(ctx context.Context, vpcID string) (map[string]string,
 }
 
 // PrivateIPClaim takes an address of a VPC for an instance. It returns
-// false, and changes nothing, when the address is already taken.
+// false, and changes nothing, when the address is already taken, and
+// ErrNotFound when the vSwitch or its VPC is gone (deleted, or a reset
+// committed while the claim waited for it).
 func (q Q) PrivateIPClaim(ctx context.Context, vpcID, ip, vswitchID, instanceID string) (bool, error) {
 	res, err := q.db.ExecContext(ctx, `INSERT INTO private_ips (vpc_id, ip, vswitch_id, instance_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (vpc_id, ip) DO NOTHING`, vpcID, ip, vswitchID, instanceID)
+	if isForeignKeyViolation(err) {
+		return false, ErrNotFound
+	}
 	if err != nil {
 		return false, interpretError(err)
 	}

@@ -122,7 +122,7 @@ func AllocateIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, instanceID
 		if _, ok := HostIndex(block, addr); !ok {
 			return "", apierr.InvalidPrivateIPAddressMismatch.Newf("The private IP address %s is not a usable address of %s, the block of vSwitch %s (the first address and the last three are reserved).", want, sw.CidrBlock, sw.ID)
 		}
-		ok, err := tx.PrivateIPClaim(ctx, sw.VpcID, addr.String(), sw.ID, instanceID)
+		ok, err := claimIP(ctx, tx, sw, addr.String(), instanceID)
 		if err != nil {
 			return "", err
 		}
@@ -148,7 +148,7 @@ func AllocateIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, instanceID
 		if taken[ip] {
 			continue
 		}
-		ok, err := tx.PrivateIPClaim(ctx, sw.VpcID, ip, sw.ID, instanceID)
+		ok, err := claimIP(ctx, tx, sw, ip, instanceID)
 		if err != nil {
 			return "", err
 		}
@@ -192,4 +192,14 @@ func roomyVSwitch(ctx context.Context, q store.Q, v *store.Vpc, zoneID string) (
 		}
 	}
 	return nil, nil
+}
+
+// claimIP takes ip in sw for the instance; a vSwitch gone meanwhile is
+// InvalidVSwitchId.NotFound.
+func claimIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, ip, instanceID string) (bool, error) {
+	ok, err := tx.PrivateIPClaim(ctx, sw.VpcID, ip, sw.ID, instanceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, apierr.InvalidVSwitchIDNotFound.Newf("The specified vSwitch %s does not exist (any more).", sw.ID)
+	}
+	return ok, err
 }
