@@ -3,7 +3,6 @@ package ecs
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -109,22 +108,6 @@ func newID(kind string, r *catalog.Region) string {
 		b[i] = idChars[n.Int64()]
 	}
 	return kind + "-" + r.InstanceIdPrefix + string(b)
-}
-
-// stableID derives an id from its inputs (secondary network interfaces and
-// MAC addresses exist without being stored).
-func stableID(kind, prefix string, parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	sum := h.Sum(nil)
-	b := make([]byte, 18)
-	for i := range b {
-		b[i] = idChars[int(sum[i])%len(idChars)]
-	}
-	return kind + "-" + prefix + string(b)
 }
 
 // zoneIndex is the zone's position in its region, for the zone's /64 of
