@@ -176,6 +176,43 @@ var (
 	UnsupportedHTTPMethod                                       = def(400, "UnsupportedHTTPMethod", "This http method is not supported.")                                                          // sources differ (400/403); 400 like other request-shape errors
 )
 
+// The VPC product (2016-04-28) and ECS security groups.
+var (
+	AuthorizationLimitExceed           = def(403, "AuthorizationLimitExceed", "The limit of authorization records in the security group reaches the maximum.")
+	DependencyViolation                = def(400, "DependencyViolation", "%s")                                                          // DeleteVSwitch: the vSwitch still has instances
+	DependencyViolationInUse           = def(403, "DependencyViolation", "There is still instance(s) in the specified security group.") // DeleteSecurityGroup: the group has instances or another group's rules name it
+	DependencyViolationSecurityGroup   = def(400, "DependencyViolation.SecurityGroup", "Specified VPC still has security groups.")
+	DependencyViolationVSwitch         = def(400, "DependencyViolation.VSwitch", "Specified VPC still has vSwitches.")
+	IncorrectVSwitchStatus             = def(400, "IncorrectVSwitchStatus", "The current status of virtual switch does not support this operation.")
+	IncorrectVpcStatus                 = def(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
+	InstanceSecurityGroupLimitExceeded = def(400, "InstanceSecurityGroupLimitExceeded", "Exceeding the allowed amount of security groups that an instance can be in.")
+	InstanceLastSecurityGroup          = def(403, "InstanceLastSecurityGroup", "The security group can't be removed, as instance must be in at least one security group.")
+	InvalidCidrBlockMalformed          = def(400, "InvalidCidrBlock.Malformed", "Specified CIDR block is not valid.")
+	InvalidCidrBlockOverlapped         = def(400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets.")
+	InvalidDestCidrIpMalformed         = def(400, "InvalidDestCidrIp.Malformed", "The specified parameter \"DestCidrIp\" is not valid.")
+	InvalidInstanceIDAlreadyExists     = def(403, "InvalidInstanceId.AlreadyExists", "The specified instance already exists in the specified security group.")
+	InvalidInstanceIDMismatch          = def(400, "InvalidInstanceId.Mismatch", "Specified instance and security group are not in the same VPC.")
+	InvalidIpProtocolMalformed         = def(400, "InvalidIpProtocol.Malformed", "The specified parameter \"IpProtocol\" is not valid.")
+	InvalidNicTypeValueNotSupported    = def(400, "InvalidNicType.ValueNotSupported", "The specified NicType is not valid.")
+	InvalidPolicyMalformed             = def(400, "InvalidPolicy.Malformed", "The specified parameter \"Policy\" is not valid.")
+	InvalidPortRangeMalformed          = def(400, "InvalidPortRange.Malformed", "The specified parameter \"PortRange\" is not valid.")
+	InvalidPriorityMalformed           = def(400, "InvalidPriority.Malformed", "The parameter Priority is invalid.")
+	InvalidPrivateIPAddressDuplicated  = def(400, "InvalidPrivateIpAddress.Duplicated", "Specified private IP address is duplicated.")
+	InvalidPrivateIPAddressMalformed   = def(400, "InvalidPrivateIpAddress.Malformed", "Specified private IP address is malformed.")
+	InvalidPrivateIPAddressMismatch    = def(400, "InvalidPrivateIpAddress.Mismatch", "Specified private IP address is not in the CIDR block of virtual switch.")
+	InvalidSecurityGroupNameMalformed  = def(400, "InvalidSecurityGroupName.Malformed", "Specified security group name is not valid.")
+	InvalidSourceCidrIpMalformed       = def(400, "InvalidSourceCidrIp.Malformed", "The specified parameter \"SourceCidrIp\" is not valid.")
+	InvalidVSwitchIDNotFoundMalformed  = def(400, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.") // an id that is not a vSwitch id at all
+	InvalidVSwitchNameMalformed        = def(400, "InvalidVSwitchName.Malformed", "Specified virtual switch name is not valid.")
+	InvalidVpcIDNotFound               = def(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+	InvalidVpcNameMalformed            = def(400, "InvalidVpcName.Malformed", "Specified VPC name is not valid.")
+	InvalidZoneIDNotFoundVSwitch       = def(400, "InvalidZoneId.NotFound", "Specified zone does not exist.") // CreateVSwitch: a zone outside the VPC's region
+	OperationUnsupported               = def(400, "OperationUnsupported", "%s")                               // a documented parameter value that ecsd does not model (IPv6, IPAM, prefix lists)
+	QuotaExceedSecurityGroup           = def(400, "QuotaExceed.SecurityGroup", "The maximum number of security groups is exceeded.")
+	QuotaExceededVSwitch               = def(400, "QuotaExceeded.VSwitch", "Virtual switch quota exceeded.")
+	QuotaExceededVpc                   = def(400, "QuotaExceeded.Vpc", "VPC quota exceeded.")
+)
+
 // Rows of ModifyInstanceChargeType, ModifyInstanceSpec, ModifyInstanceAttribute,
 // DeleteInstance's release protection and the tag actions, with the statuses
 // their API docs give.

@@ -41,18 +41,24 @@ func TestModifyInstanceAttribute(t *testing.T) {
 		a := lcAccount(t, s, "attrs", "10000.00", "0.00")
 		id := a.mustRun(t, lcZone("cn-hangzhou-h")).InstanceIdSets.InstanceIdSet[0]
 		a.waitStatus(t, "Running", id)
+		// A group of the instance's VPC (the default one, as no VpcId is given).
+		sg, err := a.v2.CreateSecurityGroup(&ecs2.CreateSecurityGroupRequest{RegionId: dara.String("cn-hangzhou"), SecurityGroupName: dara.String("custom")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		custom := dara.StringValue(sg.Body.SecurityGroupId)
 
-		err := iaModify(a, id, func(r *ecs2.ModifyInstanceAttributeRequest) {
+		err = iaModify(a, id, func(r *ecs2.ModifyInstanceAttributeRequest) {
 			r.InstanceName, r.Description, r.HostName = dara.String("web-1:blue_a.b"), dara.String("front end"), dara.String("web-1.example")
 			r.Password, r.DeletionProtection = dara.String("Secr3t!pass"), dara.Bool(true)
-			r.SecurityGroupIds = dara.StringSlice([]string{"sg-bp1custom0000000001"})
+			r.SecurityGroupIds = dara.StringSlice([]string{custom})
 		})
 		if err != nil {
 			t.Fatalf("ModifyInstanceAttribute: %v", err)
 		}
 		i := iaDescribe(t, a, id)
 		if dara.StringValue(i.InstanceName) != "web-1:blue_a.b" || dara.StringValue(i.Description) != "front end" || dara.StringValue(i.HostName) != "web-1.example" ||
-			!dara.BoolValue(i.DeletionProtection) || len(i.SecurityGroupIds.SecurityGroupId) != 1 || dara.StringValue(i.SecurityGroupIds.SecurityGroupId[0]) != "sg-bp1custom0000000001" {
+			!dara.BoolValue(i.DeletionProtection) || len(i.SecurityGroupIds.SecurityGroupId) != 1 || dara.StringValue(i.SecurityGroupIds.SecurityGroupId[0]) != custom {
 			t.Errorf("DescribeInstances after the change: %s %q %s protection=%v sg=%v", dara.StringValue(i.InstanceName), dara.StringValue(i.Description),
 				dara.StringValue(i.HostName), dara.BoolValue(i.DeletionProtection), dara.StringSliceValue(i.SecurityGroupIds.SecurityGroupId))
 		}

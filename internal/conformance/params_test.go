@@ -11,6 +11,7 @@ import (
 	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
+	vpc2 "github.com/alibabacloud-go/vpc-20160428/v6/client"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
@@ -21,7 +22,7 @@ import (
 )
 
 // sdkModels maps each served action to the official SDK's request model:
-// Go SDK v2 for ECS, v1 for BSS and RAM. A new action gets its row here.
+// Go SDK v2 for ECS and VPC, v1 for BSS and RAM. A new action gets its row here.
 var sdkModels = map[string]map[string]any{
 	"Ecs": {
 		"DeleteInstance":                        ecs2.DeleteInstanceRequest{},
@@ -58,6 +59,22 @@ var sdkModels = map[string]map[string]any{
 		"StopInstance":                          ecs2.StopInstanceRequest{},
 		"TagResources":                          ecs2.TagResourcesRequest{},
 		"UntagResources":                        ecs2.UntagResourcesRequest{},
+		"AuthorizeSecurityGroup":                ecs2.AuthorizeSecurityGroupRequest{},
+		"AuthorizeSecurityGroupEgress":          ecs2.AuthorizeSecurityGroupEgressRequest{},
+		"CreateSecurityGroup":                   ecs2.CreateSecurityGroupRequest{},
+		"DeleteSecurityGroup":                   ecs2.DeleteSecurityGroupRequest{},
+		"DescribeAvailableResource":             ecs2.DescribeAvailableResourceRequest{},
+		"DescribeSecurityGroupAttribute":        ecs2.DescribeSecurityGroupAttributeRequest{},
+		"DescribeSecurityGroups":                ecs2.DescribeSecurityGroupsRequest{},
+		"DescribeTags":                          ecs2.DescribeTagsRequest{},
+		"JoinSecurityGroup":                     ecs2.JoinSecurityGroupRequest{},
+		"LeaveSecurityGroup":                    ecs2.LeaveSecurityGroupRequest{},
+		"ModifySecurityGroupAttribute":          ecs2.ModifySecurityGroupAttributeRequest{},
+		"ModifySecurityGroupEgressRule":         ecs2.ModifySecurityGroupEgressRuleRequest{},
+		"ModifySecurityGroupPolicy":             ecs2.ModifySecurityGroupPolicyRequest{},
+		"ModifySecurityGroupRule":               ecs2.ModifySecurityGroupRuleRequest{},
+		"RevokeSecurityGroup":                   ecs2.RevokeSecurityGroupRequest{},
+		"RevokeSecurityGroupEgress":             ecs2.RevokeSecurityGroupEgressRequest{},
 	},
 	"BssOpenApi": {
 		"CancelOrder":             bssopenapi.CancelOrderRequest{},
@@ -65,6 +82,19 @@ var sdkModels = map[string]map[string]any{
 		"QueryAccountBalance":     bssopenapi.QueryAccountBalanceRequest{},
 		"QueryAvailableInstances": bssopenapi.QueryAvailableInstancesRequest{},
 		"QueryOrders":             bssopenapi.QueryOrdersRequest{},
+	},
+	"Vpc": {
+		"CreateVSwitch":             vpc2.CreateVSwitchRequest{},
+		"CreateVpc":                 vpc2.CreateVpcRequest{},
+		"DeleteVSwitch":             vpc2.DeleteVSwitchRequest{},
+		"DeleteVpc":                 vpc2.DeleteVpcRequest{},
+		"DescribeRouteTableList":    vpc2.DescribeRouteTableListRequest{},
+		"DescribeVSwitchAttributes": vpc2.DescribeVSwitchAttributesRequest{},
+		"DescribeVSwitches":         vpc2.DescribeVSwitchesRequest{},
+		"DescribeVpcAttribute":      vpc2.DescribeVpcAttributeRequest{},
+		"DescribeVpcs":              vpc2.DescribeVpcsRequest{},
+		"ModifyVSwitchAttribute":    vpc2.ModifyVSwitchAttributeRequest{},
+		"ModifyVpcAttribute":        vpc2.ModifyVpcAttributeRequest{},
 	},
 	"Ram": {
 		"AttachPolicyToUser":      ramsdk.AttachPolicyToUserRequest{},
@@ -228,10 +258,10 @@ func TestRefusedParameterAnswered(t *testing.T) {
 		}
 
 		// A filter ecsd cannot apply must not answer the whole list.
-		_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), VpcId: dara.String("vpc-x")})
-		refused("DescribeInstances VpcId", err, "VpcId")
-		if _, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), VpcId: dara.String("")}); err != nil {
-			t.Errorf("DescribeInstances with an empty VpcId: %v", err)
+		_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("m-x")})
+		refused("DescribeInstances ImageId", err, "ImageId")
+		if _, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("")}); err != nil {
+			t.Errorf("DescribeInstances with an empty ImageId: %v", err)
 		}
 
 		// AdditionalAttributes, which Terraform sends, asks for attributes
@@ -286,14 +316,14 @@ func TestRefusedParameterAnswered(t *testing.T) {
 		v1 := s.SDKv1(t, s.AccessKeyID, s.AccessKeySecret)
 		r1 := ecs.CreateDescribeInstancesRequest()
 		r1.RegionId = "cn-hangzhou"
-		r1.VSwitchId = "vsw-x"
+		r1.ImageId = "m-x"
 		_, err = v1.DescribeInstances(r1)
 		var se *sdkerrors.ServerError
-		if !errors.As(err, &se) || se.HttpStatus() != 400 || se.ErrorCode() != "InvalidParameter" || !strings.Contains(se.Message(), `"VSwitchId"`) {
-			t.Errorf("v1 DescribeInstances VSwitchId: %v", err)
+		if !errors.As(err, &se) || se.HttpStatus() != 400 || se.ErrorCode() != "InvalidParameter" || !strings.Contains(se.Message(), `"ImageId"`) {
+			t.Errorf("v1 DescribeInstances ImageId: %v", err)
 		}
 		r1 = ecs.CreateDescribeInstancesRequest()
-		r1.RegionId, r1.VSwitchId, r1.VpcId = "cn-hangzhou", "", ""
+		r1.RegionId, r1.ImageId, r1.VSwitchId, r1.VpcId = "cn-hangzhou", "", "", ""
 		if _, err := v1.DescribeInstances(r1); err != nil {
 			t.Errorf("v1 DescribeInstances: %v", err)
 		}

@@ -78,8 +78,24 @@ type ramPropAction struct {
 // instance id, which alone names the instance.
 var ramRegionValues = []string{omit, "", "cn-hangzhou", "cn-shanghai", "us-west-1", "*", "cn-hangzhou ", "CN-HANGZHOU", "xx"}
 
-func ramPropActions(inst string) []ramPropAction {
-	const ecsV, ramV, bssV = "2014-05-26", "2015-05-01", "2017-12-14"
+// ramNet is the network an instance is in: its VPC, vSwitch and group.
+type ramNet struct{ vpc, vsw, sg string }
+
+func ramPropActions(inst string, net ramNet) []ramPropAction {
+	const ecsV, ramV, bssV, vpcV = "2014-05-26", "2015-05-01", "2017-12-14", "2016-04-28"
+	// onID is an action on the network resource id names; RegionId is
+	// optional beside it and never decides which resource is meant.
+	onID := func(version, action, idParam, id string, extra map[string]string, optional map[string][]string) ramPropAction {
+		p := map[string]string{idParam: id, "RegionId": "cn-hangzhou"}
+		for k, v := range extra {
+			p[k] = v
+		}
+		o := map[string][]string{"RegionId": ramRegionValues}
+		for k, v := range optional {
+			o[k] = v
+		}
+		return ramPropAction{version, action, p, o}
+	}
 	inInst := func(action, idParam string, extra map[string]string, optional map[string][]string) ramPropAction {
 		p := map[string]string{idParam: inst, "RegionId": "cn-hangzhou"}
 		for k, v := range extra {
@@ -121,6 +137,13 @@ func ramPropActions(inst string) []ramPropAction {
 		inRegion("DescribeDisks", map[string]string{"InstanceId": inst}, map[string][]string{"InstanceId": {omit, ""}, "DiskType": {omit, "system"}}),
 		inRegion("RunInstances", map[string]string{"ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g6.large", "InstanceChargeType": "PostPaid"},
 			map[string][]string{"ZoneId": {omit, "cn-hangzhou-h"}, "Amount": {omit, "1"}, "DryRun": bools}),
+		onID(ecsV, "DescribeSecurityGroupAttribute", "SecurityGroupId", net.sg, nil, map[string][]string{"Direction": {omit, "ingress", "all"}}),
+		onID(ecsV, "ModifySecurityGroupAttribute", "SecurityGroupId", net.sg, map[string]string{"Description": "d"}, map[string][]string{"Description": {omit, "e"}}),
+		inRegion("DescribeSecurityGroups", nil, map[string][]string{"SecurityGroupId": {omit, net.sg}, "VpcId": {omit, net.vpc}}),
+		onID(vpcV, "DescribeVpcAttribute", "VpcId", net.vpc, nil, nil),
+		onID(vpcV, "ModifyVpcAttribute", "VpcId", net.vpc, map[string]string{"Description": "d"}, map[string][]string{"Description": {omit, "e"}}),
+		onID(vpcV, "DescribeVSwitchAttributes", "VSwitchId", net.vsw, nil, nil),
+		onID(vpcV, "ModifyVSwitchAttribute", "VSwitchId", net.vsw, map[string]string{"Description": "d"}, map[string][]string{"Description": {omit, "e"}}),
 		{ramV, "GetUser", map[string]string{"UserName": "bob"}, nil},
 		{ramV, "UpdateUser", map[string]string{"UserName": "bob", "NewDisplayName": "Bob"}, map[string][]string{"NewDisplayName": {omit, "B"}, "NewComments": {omit, "c"}}},
 		{ramV, "ListAccessKeys", map[string]string{"UserName": "bob"}, nil},
@@ -148,6 +171,15 @@ func TestRAMDenyHoldsWhateverOptionalParameters(t *testing.T) {
 		main.waitStatus(t, "Running", inst)
 		main.createUser(t, "bob")
 		main.createPolicy(t, "p1", ramAllow([]string{"ecs:DescribeRegions"}, "*"))
+		got, err := main.describeInstances(inst)
+		ramOK(t, "DescribeInstances", err)
+		net := ramNet{vpc: got[inst].VpcAttributes.VpcId, vsw: got[inst].VpcAttributes.VSwitchId}
+		if ids := got[inst].SecurityGroupIds.SecurityGroupId; len(ids) > 0 {
+			net.sg = ids[0]
+		}
+		if net.vpc == "" || net.vsw == "" || net.sg == "" {
+			t.Fatalf("instance %s has no network: %+v", inst, net)
+		}
 		denies := []string{
 			ramRegionDeny,
 			"acs:ecs:cn-hangzhou:" + main.accountID + ":instance/" + inst,
@@ -155,6 +187,10 @@ func TestRAMDenyHoldsWhateverOptionalParameters(t *testing.T) {
 			"acs:ecs:cn-hangzhou:*:*",
 			"acs:ecs:cn-*:*:instance/*",
 			"acs:ecs:cn-hangzhou:*:disk/*",
+			"acs:ecs:cn-hangzhou:*:securitygroup/*",
+			"acs:ecs:*:" + main.accountID + ":securitygroup/" + net.sg,
+			"acs:vpc:cn-hangzhou:*:vpc/*",
+			"acs:vpc:*:*:vswitch/" + net.vsw,
 			"acs:ram:*:*:user/bob",
 			"acs:ram:*:" + main.accountID + ":policy/p1",
 		}
@@ -164,7 +200,7 @@ func TestRAMDenyHoldsWhateverOptionalParameters(t *testing.T) {
 			main.createPolicy(t, name, ramDoc("Deny", []string{"*"}, []string{res}, ""))
 			users[i] = main.user(t, "u-"+name, "System:AdministratorAccess", name)
 		}
-		actions := ramPropActions(inst)
+		actions := ramPropActions(inst, net)
 		denied := 0
 		rapid.Check(t, func(rt *rapid.T) {
 			a := rapid.SampledFrom(actions).Draw(rt, "action")

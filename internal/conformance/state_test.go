@@ -359,9 +359,11 @@ func TestSnapshotRefused(t *testing.T) {
 			{"other format", edit(func(d map[string]any) { d["Format"] = "something" }), []string{"at Format", `"something"`}},
 			{"not JSON", `{"Format": "ecsd-snapshot",`, []string{"line 1", "not valid JSON"}},
 			{"unknown table", edit(func(d map[string]any) {
-				d["Tables"].(map[string]any)["vpcs"] = map[string]any{"Columns": []any{}, "Rows": []any{}}
+				d["Tables"].(map[string]any)["load_balancers"] = map[string]any{"Columns": []any{}, "Rows": []any{}}
 			}),
-				[]string{"at Tables.vpcs", "no such table"}},
+				[]string{"at Tables.load_balancers", "no such table"}},
+			{"rows without columns", edit(func(d map[string]any) { table(d, "accounts")["Columns"] = []any{} }),
+				[]string{"at Tables.accounts.Columns", "is empty"}},
 			{"unknown column", edit(func(d map[string]any) { table(d, "accounts")["Columns"].([]any)[1] = "nickname" }),
 				[]string{"at Tables.accounts.Columns[1]", `no column "nickname"`}},
 			{"wrong value", edit(func(d map[string]any) {

@@ -30,11 +30,17 @@ import (
 // store by the same key the handler requires.
 func NewProduct(s *Service) *rpc.Product {
 	inst := instanceARN("InstanceId")
+	sg := securityGroupARN("SecurityGroupId")
 	return &rpc.Product{
 		Name:    "Ecs",
 		Version: "2014-05-26",
 		Actions: []rpc.Action{
+			{Name: "AuthorizeSecurityGroup", RAM: "ecs:AuthorizeSecurityGroup", Handle: rpc.Bind(s.authorizeSecurityGroup), Write: true, Idempotent: true, Resources: sg},
+			{Name: "AuthorizeSecurityGroupEgress", RAM: "ecs:AuthorizeSecurityGroupEgress", Handle: rpc.Bind(s.authorizeSecurityGroupEgress), Write: true, Idempotent: true, Resources: sg},
+			{Name: "CreateSecurityGroup", RAM: "ecs:CreateSecurityGroup", Handle: rpc.Bind(s.createSecurityGroup), Write: true, Idempotent: true, Resources: anySecurityGroup},
 			{Name: "DeleteInstance", RAM: "ecs:DeleteInstance", Handle: rpc.Bind(s.deleteInstance), Write: true, Resources: inst},
+			{Name: "DeleteSecurityGroup", RAM: "ecs:DeleteSecurityGroup", Handle: rpc.Bind(s.deleteSecurityGroup), Write: true, Resources: sg},
+			{Name: "DescribeAvailableResource", RAM: "ecs:DescribeAvailableResource", Handle: rpc.Bind(s.describeAvailableResource)},
 			{Name: "DescribeDisks", RAM: "ecs:DescribeDisks", Handle: rpc.Bind(s.describeDisks), Resources: anyDisk},
 			{Name: "DescribeImages", RAM: "ecs:DescribeImages", Handle: rpc.Bind(describeImages)},
 			{Name: "DescribeInstanceAttachmentAttributes", RAM: "ecs:DescribeInstanceAttachmentAttributes", Handle: rpc.Bind(s.describeInstanceAttachmentAttributes), Resources: instancesARN(jsonIDs("InstanceIds"))},
@@ -52,8 +58,13 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
 			{Name: "DescribeRenewalPrice", RAM: "ecs:DescribeRenewalPrice", Handle: rpc.Bind(s.describeRenewalPrice), Resources: instanceARN("ResourceId")},
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification), Resources: instanceARN("ResourceId")},
+			{Name: "DescribeSecurityGroupAttribute", RAM: "ecs:DescribeSecurityGroupAttribute", Handle: rpc.Bind(s.describeSecurityGroupAttribute), Resources: sg},
+			{Name: "DescribeSecurityGroups", RAM: "ecs:DescribeSecurityGroups", Handle: rpc.Bind(s.describeSecurityGroups), Resources: anySecurityGroup},
+			{Name: "DescribeTags", RAM: "ecs:DescribeTags", Handle: rpc.Bind(s.describeTags)},
 			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
+			{Name: "JoinSecurityGroup", RAM: "ecs:JoinSecurityGroup", Handle: rpc.Bind(s.joinSecurityGroup), Write: true, Resources: sgAndInstance},
+			{Name: "LeaveSecurityGroup", RAM: "ecs:LeaveSecurityGroup", Handle: rpc.Bind(s.leaveSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
 			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
@@ -61,8 +72,14 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},
 			{Name: "ModifyInstanceSpec", RAM: "ecs:ModifyInstanceSpec", Handle: rpc.Bind(s.modifyInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
+			{Name: "ModifySecurityGroupAttribute", RAM: "ecs:ModifySecurityGroupAttribute", Handle: rpc.Bind(s.modifySecurityGroupAttribute), Write: true, Resources: sg},
+			{Name: "ModifySecurityGroupEgressRule", RAM: "ecs:ModifySecurityGroupEgressRule", Handle: rpc.Bind(s.modifySecurityGroupEgressRule), Write: true, Idempotent: true, Resources: sg},
+			{Name: "ModifySecurityGroupPolicy", RAM: "ecs:ModifySecurityGroupPolicy", Handle: rpc.Bind(s.modifySecurityGroupPolicy), Write: true, Idempotent: true, Resources: sg},
+			{Name: "ModifySecurityGroupRule", RAM: "ecs:ModifySecurityGroupRule", Handle: rpc.Bind(s.modifySecurityGroupRule), Write: true, Idempotent: true, Resources: sg},
 			{Name: "RebootInstance", RAM: "ecs:RebootInstance", Handle: rpc.Bind(s.rebootInstance), Write: true, Resources: inst},
 			{Name: "RenewInstance", RAM: "ecs:RenewInstance", Handle: rpc.Bind(s.renewInstance), Write: true, Idempotent: true, Resources: inst},
+			{Name: "RevokeSecurityGroup", RAM: "ecs:RevokeSecurityGroup", Handle: rpc.Bind(s.revokeSecurityGroup), Write: true, Idempotent: true, Resources: sg},
+			{Name: "RevokeSecurityGroupEgress", RAM: "ecs:RevokeSecurityGroupEgress", Handle: rpc.Bind(s.revokeSecurityGroupEgress), Write: true, Idempotent: true, Resources: sg},
 			{Name: "RunInstances", RAM: "ecs:RunInstances", Handle: rpc.Bind(s.runInstances), Write: true, Idempotent: true, Resources: anyInstance},
 			{Name: "StartInstance", RAM: "ecs:StartInstance", Handle: rpc.Bind(s.startInstance), Write: true, Resources: inst},
 			{Name: "StopInstance", RAM: "ecs:StopInstance", Handle: rpc.Bind(s.stopInstance), Write: true, Resources: inst},
@@ -155,6 +172,53 @@ func arn(accountID, region, rel string) string {
 		region = "*"
 	}
 	return "acs:ecs:" + region + ":" + accountID + ":" + rel
+}
+
+// securityGroupARN returns the resource function of an action on the group
+// named by param: the group as stored (its own region and account), or,
+// when the caller has no such group (the handler answers NotFound), the ARN
+// the request names.
+func securityGroupARN(param string) rpc.ResourceFunc {
+	return func(ctx context.Context, r rpc.ResourceRequest) ([]string, error) {
+		a, err := storedSecurityGroupARN(ctx, r, r.Params[param])
+		if err != nil {
+			return nil, err
+		}
+		return []string{a}, nil
+	}
+}
+
+func storedSecurityGroupARN(ctx context.Context, r rpc.ResourceRequest, id string) (string, error) {
+	if id != "" {
+		g, err := r.Q.SecurityGroupGet(ctx, r.Caller.AccountID, "", id)
+		if err == nil {
+			return arn(g.AccountID, g.RegionID, "securitygroup/"+g.ID), nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+	}
+	return arn(r.Caller.AccountID, r.Params["RegionId"], "securitygroup/"+id), nil
+}
+
+// anySecurityGroup is the resource of actions that list or create groups in
+// the region they require.
+func anySecurityGroup(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+	return []string{arn(r.Caller.AccountID, r.Params["RegionId"], "securitygroup/*")}, nil
+}
+
+// sgAndInstance is the resource of joining and leaving: the group and the
+// instance, each as stored.
+func sgAndInstance(ctx context.Context, r rpc.ResourceRequest) ([]string, error) {
+	g, err := storedSecurityGroupARN(ctx, r, r.Params["SecurityGroupId"])
+	if err != nil {
+		return nil, err
+	}
+	i, err := storedInstanceARN(ctx, r, r.Params["InstanceId"])
+	if err != nil {
+		return nil, err
+	}
+	return []string{g, i}, nil
 }
 
 // enisARN is DescribeNetworkInterfaces' resource: the ENIs it names, else

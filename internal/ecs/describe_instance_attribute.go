@@ -30,11 +30,16 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
+	groups, err := env.Q().GroupsOfInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
 	enis, err := env.Q().NetworkInterfacesByInstances(ctx, []string{inst.ID})
 	if err != nil {
 		return nil, err
 	}
 	v := viewInstance(s.Catalog, inst, tags[inst.ID])
 	v.NetworkInterfaces.NetworkInterface = eniViews(enis[inst.ID])
+	v.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
 	return &DescribeInstanceAttributeResponse{InstanceView: v}, nil
 }

@@ -22,6 +22,10 @@ type DescribeInstancesRequest struct {
 	InstanceChargeType string     `param:"InstanceChargeType"`
 	InstanceName       string     `param:"InstanceName"`
 	Tag                []TagParam `param:"Tag"`
+	VpcId              string     `param:"VpcId"`
+	VSwitchId          string     `param:"VSwitchId"`
+	SecurityGroupId    string     `param:"SecurityGroupId"`
+	PrivateIpAddresses []string   `param:"PrivateIpAddresses,json"`
 	PageNumber         *int       `param:"PageNumber"`
 	PageSize           *int       `param:"PageSize"`
 	NextToken          string     `param:"NextToken"`
@@ -31,7 +35,7 @@ type DescribeInstancesRequest struct {
 	// ecsd answers every attribute it models on every call, so it only
 	// checks that each names one the API defines (Terraform sends four).
 	AdditionalAttributes []string   `param:"AdditionalAttributes"`
-	_                    rpc.Refuse `refuse:"VpcId,VSwitchId,SecurityGroupId,PrivateIpAddresses,PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
+	_                    rpc.Refuse `refuse:"PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
 	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
 	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
 }
@@ -54,8 +58,9 @@ var instanceStatuses = map[string]bool{
 }
 
 // additionalAttributes are the values DescribeInstances' AdditionalAttributes
-// takes. terraform-provider-alicloud sends CPU_OPTIONS_TOPOLOGY_TYPE with the
-// others on every read (recorded on the wire).
+// takes. CPU_OPTIONS_TOPOLOGY_TYPE, which the Terraform provider sends, asks
+// for CpuOptions, answered anyway: every instance has the default topology,
+// so TopologyType is absent, as for an instance that never set one.
 var additionalAttributes = map[string]bool{
 	"META_OPTIONS": true, "DDH_CLUSTER": true, "NETWORK_PRIMARY_ENI_IP": true, "LOGIN_AS_NON_ROOT": true, "DISK_HIGH_DENSITY_MODE": true,
 	"CPU_OPTIONS_TOPOLOGY_TYPE": true,
@@ -85,6 +90,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	f := store.InstanceFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
+		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+	}
+	if len(req.PrivateIpAddresses) > 100 {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
 	}
 	if req.InstanceIds != nil && len(req.InstanceIds) == 0 {
 		f.IDs = nil // "[]" filters nothing, as ECS treats it
@@ -138,6 +147,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	groups, err := env.Q().GroupsOfInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	enis, err := env.Q().NetworkInterfacesByInstances(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -146,6 +159,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
 		v := viewInstance(s.Catalog, i, tags[i.ID])
+		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
 		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
@@ -163,4 +177,13 @@ func decodeCursor(token string) (string, error) {
 		}
 	}
 	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
+}
+
+// groupsOf is an instance's security groups, as joined; an instance made
+// before groups were rows shows the one it recorded.
+func groupsOf(i *store.Instance, groups map[string][]string) []string {
+	if g := groups[i.ID]; len(g) > 0 {
+		return g
+	}
+	return []string{i.SecurityGroupID}
 }

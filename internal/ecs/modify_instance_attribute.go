@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/ecsd/ecsd/internal/apierr"
@@ -170,13 +171,33 @@ func (s *Service) modifyInstanceAttribute(ctx context.Context, env *rpc.Env, req
 		}
 		a.CreditSpecification = v
 	}
-	// 8. Security groups: distinct, each an sg- id; the first is kept.
+	// 8. Security groups: distinct groups of the caller (InvalidSecurityGroupId.NotFound)
+	// in the instance's VPC (InvalidInstanceId.Mismatch), at most
+	// groupsPerInstance (InstanceSecurityGroupLimitExceeded). They replace
+	// the instance's groups, the first reported first; each group's row is
+	// held, in id order, so that it is not deleted meanwhile.
 	if len(req.SecurityGroupIds) > 0 {
-		if len(slices.Compact(slices.Sorted(slices.Values(req.SecurityGroupIds)))) != len(req.SecurityGroupIds) {
+		sorted := slices.Sorted(slices.Values(req.SecurityGroupIds))
+		if len(slices.Compact(sorted)) != len(req.SecurityGroupIds) {
 			return nil, apierr.InvalidParameter.Newf("The specified parameter SecurityGroupIds.N is not valid: an id is given twice.")
 		}
-		for _, sg := range req.SecurityGroupIds {
-			if err := checkSecurityGroup(sg); err != nil {
+		if len(req.SecurityGroupIds) > groupsPerInstance {
+			return nil, apierr.InstanceSecurityGroupLimitExceeded.Newf("An instance can be in at most %d security groups; %d were given.", groupsPerInstance, len(req.SecurityGroupIds))
+		}
+		for _, id := range sorted {
+			g, err := ownGroup(ctx, env, inst.RegionID, id, true)
+			if err != nil {
+				return nil, err
+			}
+			if g.VpcID != inst.VpcID {
+				return nil, apierr.InvalidInstanceIDMismatch.Newf("Specified instance and security group are not in the same VPC: %s is in %s, %s in %s.", inst.ID, inst.VpcID, g.ID, g.VpcID)
+			}
+		}
+		if err := env.Tx.MembershipsRelease(ctx, inst.ID); err != nil {
+			return nil, err
+		}
+		for k, id := range req.SecurityGroupIds {
+			if _, err := env.Tx.MembershipAdd(ctx, inst.ID, id, env.Now.Add(time.Duration(k)*time.Microsecond)); err != nil {
 				return nil, err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/ecsd/ecsd/internal/billing"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // ModifyPrepayInstanceSpecRequest is ModifyPrepayInstanceSpec's input
@@ -220,6 +221,28 @@ type SpecChangeArgs struct {
 
 func (SpecChangeArgs) Kind() string { return "spec_change" }
 
+// moveNetwork gives an instance moving to another zone a vSwitch of that
+// zone in its VPC and a new private IP from it, releasing the old one.
+func (s *Service) moveNetwork(ctx context.Context, tx *store.Tx, inst *store.Instance, zoneID string, now time.Time) (string, string, error) {
+	region, _ := s.Catalog.Region(inst.RegionID)
+	v, err := tx.VpcGet(ctx, inst.AccountID, "", inst.VpcID)
+	if err != nil {
+		return "", "", err
+	}
+	sw, err := vpc.ZoneVSwitch(ctx, tx, region, v, zoneID, now)
+	if err != nil {
+		return "", "", err
+	}
+	if sw == nil {
+		return "", "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The VPC %s has no vSwitch with a free address in zone %s.", v.ID, zoneID)
+	}
+	if err := tx.PrivateIPFree(ctx, inst.VpcID, inst.PrivateIP); err != nil {
+		return "", "", err
+	}
+	ip, err := vpc.AllocateIP(ctx, tx, sw, inst.ID, "")
+	return sw.ID, ip, err
+}
+
 // applyChange applies an accepted change, exactly once: the instance's
 // in-flight order is compared and cleared in the same statement. What
 // clients then see (ARCHITECTURE.md §4): the new InstanceType, Cpu and
@@ -287,9 +310,8 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 func (s *Service) typeChange(inst *store.Instance, typ, zoneID string, now time.Time) store.SpecChange {
 	c := store.SpecChange{InstanceType: typ, ZoneID: inst.ZoneID, VSwitchID: inst.VSwitchID, PrivateIP: inst.PrivateIP, At: now}
 	if zoneID != inst.ZoneID {
-		// The new zone's vSwitch; applyTypeChange picks the address in it.
-		region, _ := s.Catalog.Region(inst.RegionID)
-		c.ZoneID, c.VSwitchID, c.PrivateIP = zoneID, defaultVSwitch(inst.AccountID, region, zoneID), ""
+		// applyTypeChange picks the vSwitch of the new zone and the address.
+		c.ZoneID, c.VSwitchID, c.PrivateIP = zoneID, "", ""
 	}
 	return c
 }
@@ -298,14 +320,11 @@ func (s *Service) typeChange(inst *store.Instance, typ, zoneID string, now time.
 // the claim, and moves the disks with the instance. False: the claim was
 // gone (a job run twice applies it once).
 func (s *Service) applyTypeChange(ctx context.Context, tx *store.Tx, inst *store.Instance, claimID string, c store.SpecChange) (bool, error) {
-	if c.PrivateIP == "" {
-		// A move across zones: a free address of the new vSwitch.
-		region, _ := s.Catalog.Region(inst.RegionID)
-		ips, err := assignPrivateIPs(ctx, tx.Q, region, c.ZoneID, c.VSwitchID, 1)
-		if err != nil {
+	if c.ZoneID != inst.ZoneID {
+		var err error
+		if c.VSwitchID, c.PrivateIP, err = s.moveNetwork(ctx, tx, inst, c.ZoneID, c.At); err != nil {
 			return false, err
 		}
-		c.PrivateIP = ips[0]
 	}
 	applied, err := tx.InstanceApplyChange(ctx, inst.ID, claimID, c)
 	if err != nil || !applied {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // createENIs stores the network interfaces of a new instance: the primary
@@ -65,11 +67,25 @@ func createENIs(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purc
 			want++
 		}
 		if want > 0 {
-			// The primary ENI's own address is the instance's, inserted
-			// with it but not yet held by an ENI row.
-			ips, err := assignPrivateIPs(ctx, tx.Q, p.region, inst.ZoneID, eni.VSwitchID, want, inst.PrivateIP)
-			if err != nil {
-				return err
+			sw := p.vsw
+			if eni.VSwitchID != sw.ID {
+				var err error
+				if sw, err = vpc.OwnVSwitch(ctx, tx.Q, inst.AccountID, inst.RegionID, eni.VSwitchID); err != nil {
+					return err
+				}
+				if sw.VpcID != inst.VpcID || sw.ZoneID != inst.ZoneID {
+					return apierr.InvalidParameter.Newf("The vSwitch %s of a network interface is not in the instance's VPC %s and zone %s.", sw.ID, inst.VpcID, inst.ZoneID)
+				}
+			}
+			// Each address is a private_ips row of the VPC: unique, so
+			// concurrent purchases never share one.
+			ips := make([]string, 0, want)
+			for range want {
+				ip, err := vpc.AllocateIP(ctx, tx, sw, inst.ID, "")
+				if err != nil {
+					return err
+				}
+				ips = append(ips, ip)
 			}
 			if eni.PrivateIP == "" {
 				eni.PrivateIP, ips = ips[0], ips[1:]

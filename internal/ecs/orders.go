@@ -128,6 +128,13 @@ func (s *Service) release(ctx context.Context, tx *store.Tx, id string) error {
 	if err := tx.InstanceDelete(ctx, id); err != nil {
 		return err
 	}
+	// Its private IPs and its places in security groups go with it.
+	if err := tx.PrivateIPsRelease(ctx, id); err != nil {
+		return err
+	}
+	if err := tx.MembershipsRelease(ctx, id); err != nil {
+		return err
+	}
 	if err := tx.TimerCancel(ctx, timerExpiry, id); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // RunInstancesRequest is RunInstances' input (spec/alibaba-api.md §3.4).
@@ -24,6 +25,7 @@ type RunInstancesRequest struct {
 	VSwitchId          string   `param:"VSwitchId"`
 	SecurityGroupId    string   `param:"SecurityGroupId"`
 	SecurityGroupIds   []string `param:"SecurityGroupIds"`
+	PrivateIpAddress   string   `param:"PrivateIpAddress"`
 	ImageId            string   `param:"ImageId,required"`
 	InstanceType       string   `param:"InstanceType,required"`
 	InstanceChargeType string   `param:"InstanceChargeType"`
@@ -84,7 +86,7 @@ type RunInstancesRequest struct {
 	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
 	_           rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
 	_           rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
-	_           rpc.Refuse `refuse:"PrivateIpAddress,Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen private addresses and network options are not modelled"`
+	_           rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
 	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
 	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
 	_           rpc.Refuse `refuse:"CreditSpecification,ClockOptions" why:"burstable credits and clock options are not modelled"`
@@ -124,8 +126,8 @@ type purchasePlan struct {
 	req       *RunInstancesRequest
 	region    *catalog.Region
 	zoneID    string
-	vswitchID string
-	sgID      string
+	vsw       *store.VSwitch
+	groups    []*store.SecurityGroup
 	typ       *catalog.InstanceType
 	image     *catalog.Image
 	prepaid   bool
@@ -238,7 +240,7 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	if typ.Retired {
 		return nil, apierr.InstanceTypeOffline.Newf("The instance type %s is retired and can no longer be bought.", typ.InstanceTypeId)
 	}
-	if err := s.place(env, p); err != nil {
+	if err := s.place(ctx, env, p); err != nil {
 		return nil, err
 	}
 	img, ok := s.Catalog.Image(req.ImageId)
@@ -345,10 +347,23 @@ func archOf(t *catalog.InstanceType) string {
 	return "x86_64"
 }
 
-// place picks the zone and the vSwitch: the zone of the given vSwitch, the
-// given zone, or the first zone of the region that offers the type with
-// stock. Without a vSwitch or security group the account's defaults are used.
-func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
+// place picks the zone, the vSwitch and the security groups: the zone of
+// the given vSwitch, the given zone, or the first zone of the region that
+// offers the type. Without a vSwitch the instance goes to the zone's default
+// vSwitch of the account's default VPC, and without a security group to
+// the VPC's default group; all of them are created on first need. The
+// groups' rows are held to the end of the transaction, so that a group is
+// not deleted while instances join it.
+//
+//	VSwitchId names an Available vSwitch of the caller   → InvalidVSwitchId.NotFound, IncorrectVSwitchStatus
+//	in ZoneId, when both are given                       → InvalidParameter
+//	SecurityGroupId or SecurityGroupIds.N, not both      → InvalidParameter
+//	at most groupsPerInstance groups                     → InstanceSecurityGroupLimitExceeded
+//	each a group of the caller                           → InvalidSecurityGroupId.NotFound
+//	all in the vSwitch's VPC                             → InvalidParameter
+//	a group outside the default VPC needs a VSwitchId    → MissingParameter
+//	PrivateIpAddress for one instance only               → InvalidParameter
+func (s *Service) place(ctx context.Context, env *rpc.Env, p *purchasePlan) error {
 	req := p.req
 	if req.ZoneId != "" {
 		z, ok := s.Catalog.Zone(req.ZoneId)
@@ -358,22 +373,17 @@ func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
 		p.zoneID = req.ZoneId
 	}
 	if req.VSwitchId != "" {
-		zone := ""
-		for _, z := range p.region.Zones {
-			if defaultVSwitch(env.Caller.AccountID, p.region, z.ZoneId) == req.VSwitchId {
-				zone = z.ZoneId
-			}
+		vsw, err := vpc.OwnVSwitch(ctx, env.Tx.Q, env.Caller.AccountID, p.region.RegionId, req.VSwitchId)
+		if err != nil {
+			return err
 		}
-		switch {
-		case zone != "" && p.zoneID != "" && zone != p.zoneID:
-			return apierr.InvalidParameter.Newf("The specified VSwitchId %s is in zone %s, not in ZoneId %s.", req.VSwitchId, zone, p.zoneID)
-		case zone != "":
-			p.zoneID = zone
-		case p.zoneID == "" || !strings.HasPrefix(req.VSwitchId, "vsw-"):
-			// A vSwitch ecsd did not make: its zone is unknown unless ZoneId says it.
-			return apierr.InvalidVSwitchIDNotFound.Newf("The specified VSwitchId %q does not exist; omit it to use the zone's default vSwitch, or give ZoneId with it.", req.VSwitchId)
+		if vsw.Status != store.NetAvailable {
+			return apierr.IncorrectVSwitchStatus.Newf("The vSwitch %s is %s; instances can be created in it once Available.", vsw.ID, vsw.Status)
 		}
-		p.vswitchID = req.VSwitchId
+		if p.zoneID != "" && vsw.ZoneID != p.zoneID {
+			return apierr.InvalidParameter.Newf("The specified VSwitchId %s is in zone %s, not in ZoneId %s.", vsw.ID, vsw.ZoneID, p.zoneID)
+		}
+		p.zoneID, p.vsw = vsw.ZoneID, vsw
 	}
 	if p.zoneID == "" {
 		for _, z := range p.region.Zones {
@@ -386,27 +396,65 @@ func (s *Service) place(env *rpc.Env, p *purchasePlan) error {
 			return apierr.InvalidInstanceTypeZoneNotSupported.Newf("No zone of region %s offers the instance type %s.", p.region.RegionId, req.InstanceType)
 		}
 	}
-	if p.vswitchID == "" {
-		p.vswitchID = defaultVSwitch(env.Caller.AccountID, p.region, p.zoneID)
+	ids := req.SecurityGroupIds
+	if req.SecurityGroupId != "" {
+		if len(ids) > 0 {
+			return apierr.InvalidParameter.Newf("Give SecurityGroupId or SecurityGroupIds.N, not both.")
+		}
+		ids = []string{req.SecurityGroupId}
 	}
-	p.sgID = req.SecurityGroupId
-	if p.sgID == "" && len(req.SecurityGroupIds) > 0 {
-		p.sgID = req.SecurityGroupIds[0]
+	if len(ids) > groupsPerInstance {
+		return apierr.InstanceSecurityGroupLimitExceeded.Newf("An instance can be in at most %d security groups; %d were given.", groupsPerInstance, len(ids))
 	}
-	if p.sgID == "" {
-		p.sgID = networkOf(env.Caller.AccountID, p.region).SecurityGroupID
-	} else if err := checkSecurityGroup(p.sgID); err != nil {
-		return err
+	// Locked in id order, so that purchases naming the same groups in
+	// another order cannot wait for each other.
+	locked := map[string]*store.SecurityGroup{}
+	for _, id := range slices.Sorted(slices.Values(ids)) {
+		if locked[id] != nil {
+			continue
+		}
+		g, err := ownGroup(ctx, env, p.region.RegionId, id, true)
+		if err != nil {
+			return err
+		}
+		locked[id] = g
 	}
-	return nil
-}
-
-// checkSecurityGroup checks a security group id given by a client. ecsd
-// keeps no security groups of its own beyond the default one, so any
-// sg- id is taken as the client's.
-func checkSecurityGroup(id string) error {
-	if !strings.HasPrefix(id, "sg-") || len(id) < 4 {
-		return apierr.InvalidSecurityGroupIDNotFound.Newf("The specified SecurityGroupId %q does not exist.", id)
+	for _, id := range ids {
+		if g := locked[id]; g != nil {
+			p.groups = append(p.groups, g)
+			delete(locked, id)
+		}
+	}
+	if p.vsw == nil {
+		v, err := vpc.DefaultVpc(ctx, env.Tx, p.region, env.Caller.AccountID, env.Now)
+		if err != nil {
+			return err
+		}
+		if len(p.groups) > 0 && p.groups[0].VpcID != v.ID {
+			return apierr.MissingParameter.Newf("The input parameter \"VSwitchId\" that is mandatory for processing this request is not supplied: security group %s is in VPC %s; give a vSwitch of it.", p.groups[0].ID, p.groups[0].VpcID)
+		}
+		if p.vsw, err = vpc.DefaultVSwitch(ctx, env.Tx, p.region, v, p.zoneID, env.Now); err != nil {
+			return err
+		}
+	}
+	for _, g := range p.groups {
+		if g.VpcID != p.vsw.VpcID {
+			return apierr.InvalidParameter.Newf("The security group %s is in VPC %s, and the vSwitch %s in VPC %s: they must be in the same VPC.", g.ID, g.VpcID, p.vsw.ID, p.vsw.VpcID)
+		}
+	}
+	if len(p.groups) == 0 {
+		v, err := env.Tx.VpcGet(ctx, env.Caller.AccountID, "", p.vsw.VpcID)
+		if err != nil {
+			return err
+		}
+		g, err := defaultGroup(ctx, env.Tx, p.region, v, env.Now)
+		if err != nil {
+			return err
+		}
+		p.groups = []*store.SecurityGroup{g}
+	}
+	if req.PrivateIpAddress != "" && (req.Amount != nil && *req.Amount > 1) {
+		return apierr.InvalidParameter.Newf("PrivateIpAddress can be given only when one instance is bought (Amount 1).")
 	}
 	return nil
 }
@@ -597,7 +645,6 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 	for range n {
 		res.InstanceIDs = append(res.InstanceIDs, newID("i", p.region))
 	}
-	net := networkOf(env.Caller.AccountID, p.region)
 	for k, id := range res.InstanceIDs {
 		name := p.req.InstanceName
 		if name == "" {
@@ -610,7 +657,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 		inst := &store.Instance{
 			ID: id, AccountID: env.Caller.AccountID, RegionID: p.region.RegionId, ZoneID: p.zoneID,
 			InstanceType: p.typ.InstanceTypeId, ImageID: p.image.ImageId, Name: name, Description: p.req.Description, HostName: host,
-			Status: status, ChargeType: store.PostPaid, VpcID: net.VpcID, VSwitchID: p.vswitchID, SecurityGroupID: p.sgID,
+			Status: status, ChargeType: store.PostPaid, VpcID: p.vsw.VpcID, VSwitchID: p.vsw.ID, SecurityGroupID: p.groups[0].ID,
 			EniCount: p.enis, SecondaryIPCount: p.secIPs, Ipv6Count: p.ipv6,
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
 			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
@@ -623,13 +670,16 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 				inst.RenewalStatus = store.RenewalAutoRenewal
 			}
 		}
-		ips, err := assignPrivateIPs(ctx, tx.Q, p.region, p.zoneID, p.vswitchID, 1)
-		if err != nil {
+		if inst.PrivateIP, err = vpc.AllocateIP(ctx, tx, p.vsw, id, p.req.PrivateIpAddress); err != nil {
 			return nil, err
 		}
-		inst.PrivateIP = ips[0]
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
 			return nil, err
+		}
+		for _, g := range p.groups {
+			if _, err := tx.MembershipAdd(ctx, id, g.ID, now); err != nil {
+				return nil, err
+			}
 		}
 		for _, t := range p.req.Tag {
 			if err := tx.TagSet(ctx, id, t.Key, t.Value); err != nil {

@@ -3,7 +3,6 @@ package ecs
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -111,41 +110,8 @@ func newID(kind string, r *catalog.Region) string {
 	return kind + "-" + r.InstanceIdPrefix + string(b)
 }
 
-// stableID derives an id from its inputs: the default VPC, vSwitches and
-// security group of an account exist without being stored.
-func stableID(kind, prefix string, parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	sum := h.Sum(nil)
-	b := make([]byte, 18)
-	for i := range b {
-		b[i] = idChars[int(sum[i])%len(idChars)]
-	}
-	return kind + "-" + prefix + string(b)
-}
-
-// defaultNetwork is an account's default VPC in a region, as real ECS
-// creates it: one VPC, one vSwitch per zone, one security group.
-type defaultNetwork struct {
-	VpcID, SecurityGroupID string
-}
-
-func networkOf(accountID string, r *catalog.Region) defaultNetwork {
-	return defaultNetwork{
-		VpcID:           stableID("vpc", r.InstanceIdPrefix, accountID, r.RegionId),
-		SecurityGroupID: stableID("sg", r.InstanceIdPrefix, accountID, r.RegionId),
-	}
-}
-
-func defaultVSwitch(accountID string, r *catalog.Region, zoneID string) string {
-	return stableID("vsw", r.InstanceIdPrefix, accountID, zoneID)
-}
-
-// zoneIndex is the zone's position in its region, for the third octet of
-// its vSwitch CIDR (172.16.<n>.0/24 style).
+// zoneIndex is the zone's position in its region, for the zone's /64 of
+// IPv6 addresses.
 func zoneIndex(r *catalog.Region, zoneID string) int {
 	for i, z := range r.Zones {
 		if z.ZoneId == zoneID {
@@ -153,39 +119,6 @@ func zoneIndex(r *catalog.Region, zoneID string) int {
 		}
 	}
 	return 0
-}
-
-// assignPrivateIPs is the one place private IPv4 addresses are chosen (an
-// instance's, its ENIs', a move across zones'): n hosts of the vSwitch's
-// /24 that no ENI in it holds and that are not among taken. Every vSwitch
-// is a zone's default one today, 172.16.<zone index>.0/24; a vSwitch with
-// a CIDR of its own replaces this.
-func assignPrivateIPs(ctx context.Context, q store.Q, r *catalog.Region, zoneID, vswitchID string, n int, taken ...string) ([]string, error) {
-	used, err := q.NetworkInterfaceIPs(ctx, vswitchID)
-	if err != nil {
-		return nil, err
-	}
-	for _, ip := range taken {
-		used[ip] = true
-	}
-	var out []string
-	pick := func(ip string) {
-		if !used[ip] && len(out) < n {
-			used[ip] = true
-			out = append(out, ip)
-		}
-	}
-	// Random picks first (free addresses are the rule), then a scan.
-	for range 16 * n {
-		pick(privateIP(r, zoneID))
-	}
-	for host := 2; host < 252 && len(out) < n; host++ {
-		pick(fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host))
-	}
-	if len(out) < n {
-		return nil, apierr.InvalidVSwitchIDIpNotEnough.Newf("The specified VSwitch has not enough IpAddress: %s has %d free addresses, %d are needed.", vswitchID, len(out), n)
-	}
-	return out, nil
 }
 
 // assignIPv6 returns n IPv6 addresses in the zone's /64 of the account's
@@ -199,15 +132,6 @@ func assignIPv6(r *catalog.Region, zoneID string, n int) []string {
 			binary.BigEndian.Uint16(b[0:]), binary.BigEndian.Uint16(b[2:]), binary.BigEndian.Uint16(b[4:]), binary.BigEndian.Uint16(b[6:]))
 	}
 	return out
-}
-
-// privateIP picks a random host of the zone's default vSwitch, in use or
-// not; assignPrivateIPs is what chooses addresses.
-func privateIP(r *catalog.Region, zoneID string) string {
-	var b [2]byte
-	_, _ = rand.Read(b[:])
-	host := 2 + int(binary.BigEndian.Uint16(b[:]))%250
-	return fmt.Sprintf("172.16.%d.%d", zoneIndex(r, zoneID), host)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

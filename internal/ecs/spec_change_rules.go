@@ -12,6 +12,7 @@ import (
 	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // Directions of a spec change, by list price.
@@ -403,8 +404,19 @@ func (s *Service) targetZone(ctx context.Context, q store.Q, env *rpc.Env, in Sp
 		if len(disks) > 0 {
 			return "", apierr.OperationDenied.Newf("The instance has %d data disks, which cannot move to another zone; detach them to change across zones.", len(disks))
 		}
+		v, err := q.VpcGet(ctx, inst.AccountID, "", inst.VpcID)
+		if err != nil {
+			return "", err
+		}
 		for _, z := range region.Zones {
 			if z.ZoneId == inst.ZoneID {
+				continue
+			}
+			// The instance stays in its VPC: the zone needs a vSwitch of it.
+			if room, err := vpc.ZoneHasRoom(ctx, q, v, z.ZoneId); err != nil || !room {
+				if err != nil {
+					return "", err
+				}
 				continue
 			}
 			if ok, err := hasStock(z.ZoneId); err != nil || ok {

@@ -37,6 +37,7 @@ import (
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/state"
 	"github.com/ecsd/ecsd/internal/store"
+	"github.com/ecsd/ecsd/internal/vpc"
 )
 
 // Config is everything `ecsd serve` can be told.
@@ -91,6 +92,7 @@ type Server struct {
 	DefaultAccount *account.Created
 
 	ECS *ecs.Service
+	VPC *vpc.Service
 	RAM *ram.Authorizer
 	// State resets, exports and imports the whole state.
 	State *state.Manager
@@ -185,9 +187,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay, ChangeDelay: cfg.ChangeDelay,
 		UnpaidOrderTTL: cfg.UnpaidOrderTTL, DefaultVCPUQuota: cfg.VCPUQuota, MinChangeInterval: cfg.MinChangeInterval,
 	}
+	s.VPC = &vpc.Service{Catalog: s.Catalog, TransitionDelay: cfg.TransitionDelay}
 	s.runner, err = jobs.New(ctx, s.Store, jobs.Config{
 		Log: cfg.Log, Now: s.Clock.Now, TokenTTL: cfg.ClientTokenTTL,
-		Register: func(w *river.Workers) { s.ECS.AddWorkers(w, s.Store, s.Clock.Now) },
+		Register: func(w *river.Workers) {
+			s.ECS.AddWorkers(w, s.Store, s.Clock.Now)
+			s.VPC.AddWorkers(w, s.Store)
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -199,6 +205,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		// Faults may come with an imported state: look for them at once.
 		Changed: s.faults.arm,
 	}
+	s.VPC.Jobs = s.runner.Client
 	if err := s.runner.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start river: %w", err)
 	}
@@ -402,7 +409,7 @@ func (s *Server) routes() http.Handler {
 	rpcServer.Authorize = s.RAM.Authorize
 	rpcServer.Permit = s.RAM.Permit
 	rpcServer.ArmFaults(s.faults.armed)
-	products := []*rpc.Product{ecs.NewProduct(s.ECS), ram.NewProduct(), bss.NewProduct(s.ECS)}
+	products := []*rpc.Product{ecs.NewProduct(s.ECS), ram.NewProduct(), bss.NewProduct(s.ECS), vpc.NewProduct(s.VPC)}
 	s.Products = products
 	var actions []string
 	for _, p := range products {

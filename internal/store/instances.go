@@ -217,6 +217,10 @@ type InstanceFilter struct {
 	Name         string // exact, or a prefix when it ends in "*"
 	// Tags: each key present, with one of its values (none: any value).
 	Tags map[string][]string
+	// Network: the instance's VPC, vSwitch, one of its security groups,
+	// one of its private IPs.
+	VpcID, VSwitchID, SecurityGroupID string
+	PrivateIPs                        []string
 	// Paging: Offset/Limit, or After (a cursor from InstanceCursor).
 	Offset int
 	Limit  int
@@ -254,7 +258,8 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	}
 	// In a fixed order: the same filters make the same statement, which
 	// the connections keep prepared.
-	for _, c := range [...]struct{ col, v string }{{"zone_id", f.ZoneID}, {"status", f.Status}, {"instance_type", f.InstanceType}, {"charge_type", f.ChargeType}} {
+	for _, c := range [...]struct{ col, v string }{{"zone_id", f.ZoneID}, {"status", f.Status}, {"instance_type", f.InstanceType}, {"charge_type", f.ChargeType},
+		{"vpc_id", f.VpcID}, {"vswitch_id", f.VSwitchID}} {
 		if c.v != "" {
 			where = append(where, c.col+" = "+arg(c.v))
 		}
@@ -265,6 +270,16 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		} else {
 			where = append(where, "name = "+arg(f.Name))
 		}
+	}
+	if f.SecurityGroupID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM instance_security_groups m WHERE m.instance_id = instances.id AND m.group_id = "+arg(f.SecurityGroupID)+")")
+	}
+	if len(f.PrivateIPs) > 0 {
+		var ph []string
+		for _, ip := range f.PrivateIPs {
+			ph = append(ph, arg(ip))
+		}
+		where = append(where, "private_ip IN ("+strings.Join(ph, ", ")+")")
 	}
 	where = append(where, tagConditions("instance_tags", "instance_id", "instances.id", f.Tags, arg)...)
 	cond := strings.Join(where, " AND ")

@@ -37,9 +37,16 @@ var StateTables = []StateTable{
 	{Name: "ledger_entries", OrderBy: "id", Generated: "id"},
 	{Name: "settings", OrderBy: "name", Keep: "name = 'admin.token'"},
 	{Name: "stock", OrderBy: "zone_id, instance_type"},
+	{Name: "vpcs", OrderBy: "id"},
+	{Name: "vswitches", OrderBy: "id"},
+	{Name: "vpc_tags", OrderBy: "resource_id, tag_key"},
+	{Name: "security_groups", OrderBy: "id"},
+	{Name: "security_group_rules", OrderBy: "id"},
 	{Name: "instances", OrderBy: "id"},
 	{Name: "instance_tags", OrderBy: "instance_id, tag_key"},
 	{Name: "network_interfaces", OrderBy: "id"},
+	{Name: "private_ips", OrderBy: "vpc_id, ip"},
+	{Name: "instance_security_groups", OrderBy: "instance_id, group_id"},
 	{Name: "disks", OrderBy: "id"},
 	{Name: "disk_tags", OrderBy: "disk_id, tag_key"},
 	{Name: "orders", OrderBy: "id"},
@@ -267,6 +274,12 @@ func (t *Tx) TableLoad(ctx context.Context, d Dialect, st StateTable, data *Tabl
 			return &StateError{Where: fmt.Sprintf("%s.Columns[%d]", where, i), What: fmt.Sprintf("column %q is listed twice", c)}
 		}
 		seen[c], colKinds[i] = true, k
+	}
+	if len(data.Rows) == 0 {
+		return nil // an empty table: nothing to insert, whatever its columns
+	}
+	if len(data.Columns) == 0 {
+		return &StateError{Where: where + ".Columns", What: "is empty; rows need the table's columns"}
 	}
 	// Every value is checked before anything is written.
 	rows := make([][]any, len(data.Rows))
