@@ -233,6 +233,14 @@ func InstanceCursor(i *Instance) string {
 	return strconv.FormatInt(micros(i.CreationTime), 10) + "_" + i.ID
 }
 
+// splitCursor reads an InstanceCursor back: creation time in microseconds
+// and id.
+func splitCursor(c string) (int64, string) {
+	ts, id, _ := strings.Cut(c, "_")
+	us, _ := strconv.ParseInt(ts, 10, 64)
+	return us, id
+}
+
 // InstanceList returns the matching instances, oldest first, and how many
 // match in all (without paging).
 func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int, error) {
@@ -288,8 +296,7 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	}
 	countQuery, countArgs := `SELECT COUNT(*) FROM instances WHERE `+cond, args[:len(args):len(args)]
 	if f.After != "" {
-		ts, id, _ := strings.Cut(f.After, "_")
-		us, _ := strconv.ParseInt(ts, 10, 64)
+		us, id := splitCursor(f.After)
 		a, b := arg(us), arg(id)
 		// The first term bounds the index range; the second skips the
 		// rows of the cursor's own instant up to its id.
@@ -326,8 +333,7 @@ func (q Q) instanceListByIDs(ctx context.Context, f InstanceFilter, cond string,
 	})
 	out := all
 	if f.After != "" {
-		ts, id, _ := strings.Cut(f.After, "_")
-		us, _ := strconv.ParseInt(ts, 10, 64)
+		us, id := splitCursor(f.After)
 		out = slices.DeleteFunc(slices.Clone(out), func(i *Instance) bool {
 			c := micros(i.CreationTime)
 			return c < us || (c == us && i.ID <= id)
