@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -328,4 +329,29 @@ func TestRefusedParameterAnswered(t *testing.T) {
 			t.Errorf("v1 DescribeInstances: %v", err)
 		}
 	})
+}
+
+// TestParametersDoc holds docs/parameters.md, the README's per-action list
+// of honoured and refused parameters, to the request structs. Run it with
+// ECSD_UPDATE_DOCS=1 to rewrite the page.
+func TestParametersDoc(t *testing.T) {
+	t.Parallel()
+	s := ecsdtest.Start(t, "sqlite", ecsdtest.Options{})
+	var b strings.Builder
+	if err := rpc.WriteParamsDoc(&b, s.Products); err != nil {
+		t.Fatal(err)
+	}
+	const path = "../../docs/parameters.md"
+	if os.Getenv("ECSD_UPDATE_DOCS") != "" {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	have, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(have) != b.String() {
+		t.Errorf("docs/parameters.md is out of date with the request structs; rewrite it with ECSD_UPDATE_DOCS=1 go test ./internal/conformance -run TestParametersDoc")
+	}
 }
