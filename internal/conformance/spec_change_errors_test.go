@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -516,8 +517,10 @@ func scErrCases() []scErrCase {
 	}
 }
 
-// scThrottled sends changes as fast as each SDK can until the per-API rate
-// limit (per account and action) answers Throttling 400.
+// scThrottled sends changes through each SDK, 20 at once, until the
+// per-API rate limit (per account and action) answers Throttling 400.
+// Calls go out together so that they outrun the refill however slowly the
+// machine answers each one.
 func scThrottled(t *testing.T, e *scErrEnv) []error {
 	a := e.account(t)
 	r := scReq{InstanceId: "instance-1", InstanceType: "ecs.g6.xlarge"}
@@ -526,13 +529,22 @@ func scThrottled(t *testing.T, e *scErrEnv) []error {
 		func() error { _, err := r.modify(a.v1); return err },
 		func() error { _, err := r.modify2(a.v2); return err },
 	} {
-		var err error
-		for range 1000 {
-			if err = send(); scCode(err) != "InvalidInstanceId.NotFound" {
-				break
+		var got error
+		for round := 0; round < 50 && got == nil; round++ {
+			errs := make([]error, 20)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() { errs[i] = send() })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if scCode(err) != "InvalidInstanceId.NotFound" {
+					got = err
+					break
+				}
 			}
 		}
-		out = append(out, err)
+		out = append(out, got)
 	}
 	return out
 }
