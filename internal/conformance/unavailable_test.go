@@ -91,11 +91,20 @@ func TestReadOnlyStoreIsUnavailable(t *testing.T) {
 	a := lcAccount(t, s, "read-only", "1000.00", "0.00")
 	ctx := context.Background()
 	db := s.Server.Store.DB()
-	if _, err := db.ExecContext(ctx, `PRAGMA query_only = 1`); err != nil {
-		t.Fatal(err)
+	// query_only holds for the write connection it is set on; a background
+	// writer (River, the nonce batcher) that fails on it may get the
+	// connection replaced by a fresh, writable one. So it is set again
+	// before each probe.
+	readOnly := func() {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, `PRAGMA query_only = 1`); err != nil {
+			t.Fatal(err)
+		}
 	}
+	readOnly()
 	_, err := a.run(lcPrePaid(1, "Month"), lcZone("cn-hangzhou-h"))
 	v1Error(t, err, http.StatusServiceUnavailable, "ServiceUnavailable")
+	readOnly()
 	if got := readyz(t, s); got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz on a read-only store: %d, want 503", got)
 	}
