@@ -47,6 +47,7 @@ var sdkModels = map[string]map[string]any{
 		"DescribeZones":                         ecs2.DescribeZonesRequest{},
 		"ListTagResources":                      ecs2.ListTagResourcesRequest{},
 		"ModifyInstanceAttribute":               ecs2.ModifyInstanceAttributeRequest{},
+		"ModifyInstanceAutoReleaseTime":         ecs2.ModifyInstanceAutoReleaseTimeRequest{},
 		"ModifyInstanceAutoRenewAttribute":      ecs2.ModifyInstanceAutoRenewAttributeRequest{},
 		"ModifyInstanceChargeType":              ecs2.ModifyInstanceChargeTypeRequest{},
 		"ModifyInstanceMaintenanceAttributes":   ecs2.ModifyInstanceMaintenanceAttributesRequest{},

@@ -67,6 +67,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "LeaveSecurityGroup", RAM: "ecs:LeaveSecurityGroup", Handle: rpc.Bind(s.leaveSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
 			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Idempotent: true, Resources: inst},
+			{Name: "ModifyInstanceAutoReleaseTime", RAM: "ecs:ModifyInstanceAutoReleaseTime", Handle: rpc.Bind(s.modifyInstanceAutoReleaseTime), Write: true, Resources: inst},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},

@@ -27,15 +27,17 @@ type Disk struct {
 	Status           string
 	CreationTime     time.Time
 	// ChargeType is the disk's own: "" follows its instance.
-	ChargeType string
+	ChargeType  string
+	Name        string
+	Description string
 }
 
-const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type`
+const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type, disk_name, description`
 
 func scanDisk(row scanner) (*Disk, error) {
 	var d Disk
 	var size, created int64
-	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created, &d.ChargeType); err != nil {
+	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created, &d.ChargeType, &d.Name, &d.Description); err != nil {
 		return nil, interpretError(err)
 	}
 	d.Size, d.CreationTime = int(size), fromMicros(created)
@@ -48,9 +50,10 @@ func (q Q) DiskInsert(ctx context.Context, d *Disk) error {
 	if d.InstanceID != "" {
 		inst = d.InstanceID
 	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime), d.ChargeType)
+	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type, disk_name, description)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime), d.ChargeType,
+		d.Name, d.Description)
 	return interpretError(err)
 }
 
