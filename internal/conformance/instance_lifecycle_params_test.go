@@ -284,7 +284,9 @@ func TestRunInstancesSpotAndCredit(t *testing.T) {
 
 // TestRunInstancesDiskDetails: disk names, descriptions and data disk
 // devices given to RunInstances are answered by DescribeDisks; a data disk
-// without a device gets the first free one.
+// without a device gets the first free one. A data disk with
+// DeleteWithInstance=false stays behind, unattached, when its instance is
+// released, until DeleteDisk releases it.
 func TestRunInstancesDiskDetails(t *testing.T) {
 	t.Parallel()
 	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
@@ -335,11 +337,78 @@ func TestRunInstancesDiskDetails(t *testing.T) {
 			{"one device twice", "InvalidDevice.InUse", 403, data(
 				&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(40), Device: isStr("/dev/xvdc")},
 				&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(40), Device: isStr("/dev/xvdc")})},
-			{"DeleteWithInstance false (not modelled)", "InvalidParameter", 400, data(&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(40), DeleteWithInstance: dara.Bool(false)})},
 			{"a data disk snapshot (not modelled)", "InvalidParameter", 400, data(&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(40), SnapshotId: isStr("s-bp1")})},
 		} {
 			_, err := ilpRun(a, c.edit)
 			lcWantV2(t, "RunInstances "+c.what, err, c.code, c.status)
 		}
+
+		total := func() int32 {
+			t.Helper()
+			resp, err := a.v2.DescribeDisks(&ecs2.DescribeDisksRequest{RegionId: isStr(isRegion)})
+			if err != nil {
+				t.Fatalf("DescribeDisks: %v", err)
+			}
+			return dara.Int32Value(resp.Body.TotalCount)
+		}
+		byIDs := func(ids ...string) []*ecs2.DescribeDisksResponseBodyDisksDisk {
+			t.Helper()
+			resp, err := a.v2.DescribeDisks(&ecs2.DescribeDisksRequest{RegionId: isStr(isRegion), DiskIds: isIDs(ids...)})
+			if err != nil {
+				t.Fatalf("DescribeDisks: %v", err)
+			}
+			return resp.Body.Disks.Disk
+		}
+		deleteDisk := func(a *lcActor, id string) error {
+			_, err := a.v2.DeleteDisk(&ecs2.DeleteDiskRequest{DiskId: isStr(id)})
+			return err
+		}
+		before := total()
+		gone := ilpBuy(t, a, data(
+			&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(70), DiskName: isStr("keeper"), DeleteWithInstance: dara.Bool(false)},
+			&ecs2.RunInstancesRequestDataDisk{Size: dara.Int32(80)}))
+		var keeper, other string
+		for _, d := range ilpDisks(t, a, gone) {
+			switch dara.Int32Value(d.Size) {
+			case 70:
+				keeper = dara.StringValue(d.DiskId)
+				if dara.BoolValue(d.DeleteWithInstance) || dara.StringValue(d.Status) != "In_use" {
+					t.Errorf("DescribeDisks: keeper DeleteWithInstance %v Status %s, want false and In_use", dara.BoolValue(d.DeleteWithInstance), dara.StringValue(d.Status))
+				}
+			case 80:
+				other = dara.StringValue(d.DiskId)
+			}
+		}
+		if keeper == "" || other == "" || total() != before+3 {
+			t.Fatalf("after buying %s: disks %q and %q, TotalCount %d, want %d", gone, keeper, other, total(), before+3)
+		}
+		lcWantV2(t, "DeleteDisk of an attached disk", deleteDisk(a, keeper), "IncorrectDiskStatus", 403)
+		if _, err := a.v2.DeleteInstance(&ecs2.DeleteInstanceRequest{InstanceId: isStr(gone), Force: dara.Bool(true)}); err != nil {
+			t.Fatalf("DeleteInstance %s: %v", gone, err)
+		}
+		left := byIDs(keeper, other)
+		if len(left) != 1 || dara.StringValue(left[0].DiskId) != keeper {
+			t.Fatalf("DescribeDisks after releasing %s: %d disks, want only %s", gone, len(left), keeper)
+		}
+		if d := left[0]; dara.StringValue(d.Status) != "Available" || dara.StringValue(d.InstanceId) != "" || dara.StringValue(d.Device) != "" ||
+			dara.BoolValue(d.DeleteWithInstance) || dara.StringValue(d.DiskChargeType) != "PostPaid" || dara.StringValue(d.DiskName) != "keeper" || dara.StringValue(d.AttachedTime) != "" {
+			t.Errorf("DescribeDisks: the disk left behind: Status %q InstanceId %q Device %q DeleteWithInstance %v DiskChargeType %q DiskName %q AttachedTime %q",
+				dara.StringValue(d.Status), dara.StringValue(d.InstanceId), dara.StringValue(d.Device), dara.BoolValue(d.DeleteWithInstance),
+				dara.StringValue(d.DiskChargeType), dara.StringValue(d.DiskName), dara.StringValue(d.AttachedTime))
+		}
+		if got := total(); got != before+1 {
+			t.Errorf("DescribeDisks TotalCount after the release: %d, want %d", got, before+1)
+		}
+		stranger := lcAccount(t, s, "stranger", "100.00", "0.00")
+		lcWantV2(t, "DeleteDisk of another account's disk", deleteDisk(stranger, keeper), "InvalidDiskId.NotFound", 404)
+		if err := deleteDisk(a, keeper); err != nil {
+			t.Fatalf("DeleteDisk %s: %v", keeper, err)
+		}
+		if n := len(byIDs(keeper)); n != 0 || total() != before {
+			t.Errorf("after DeleteDisk: %d disks listed, TotalCount %d, want 0 and %d", n, total(), before)
+		}
+		lcWantV2(t, "DeleteDisk twice", deleteDisk(a, keeper), "InvalidDiskId.NotFound", 404)
+		_, err := a.v2.DeleteDisk(&ecs2.DeleteDiskRequest{})
+		lcWantV2(t, "DeleteDisk without DiskId", err, "MissingParameter", 400)
 	})
 }

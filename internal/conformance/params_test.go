@@ -25,6 +25,7 @@ import (
 // Go SDK v2 for ECS and VPC, v1 for BSS and RAM. A new action gets its row here.
 var sdkModels = map[string]map[string]any{
 	"Ecs": {
+		"DeleteDisk":                            ecs2.DeleteDiskRequest{},
 		"DeleteInstance":                        ecs2.DeleteInstanceRequest{},
 		"DescribeDisks":                         ecs2.DescribeDisksRequest{},
 		"DescribeImages":                        ecs2.DescribeImagesRequest{},

@@ -109,10 +109,11 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 		v := DiskView{
 			DiskId: d.ID, DiskName: d.Name, Description: d.Description, RegionId: d.RegionID, ZoneId: d.ZoneID, Type: d.Type, Category: d.Category, Size: d.Size,
 			PerformanceLevel: d.PerformanceLevel, Device: d.Device, Status: d.Status, InstanceId: d.InstanceID,
-			CreationTime: rpc.FormatTime(d.CreationTime), AttachedTime: rpc.FormatTime(d.CreationTime),
-			DiskChargeType: store.PostPaid, DeleteWithInstance: true, Portable: d.Type == store.DiskData,
+			CreationTime:   rpc.FormatTime(d.CreationTime),
+			DiskChargeType: store.PostPaid, DeleteWithInstance: d.DeleteWithInstance, Portable: d.Type == store.DiskData,
 		}
 		if d.InstanceID != "" {
+			v.AttachedTime = rpc.FormatTime(d.CreationTime)
 			if inst, err := env.Q().InstanceGetByID(ctx, d.InstanceID); err == nil {
 				v.DiskChargeType = inst.ChargeType
 				if inst.ChargeType == store.PrePaid {

@@ -39,8 +39,9 @@ func checkDiskText(param, name, desc string) error {
 	return nil
 }
 
-// planDiskDetails checks the disks' names and descriptions and gives each
-// data disk its device: the one asked for (/dev/xvdb to /dev/xvdz,
+// planDiskDetails checks the disks' names and descriptions, notes the data
+// disks that outlive their instance (DeleteWithInstance=false), and gives
+// each data disk its device: the one asked for (/dev/xvdb to /dev/xvdz,
 // InvalidDataDevice.Malformed; each once, InvalidDevice.InUse), else the
 // first free one in order. The system disk is /dev/xvda.
 func planDiskDetails(req *RunInstancesRequest, p *purchasePlan) error {
@@ -55,6 +56,7 @@ func planDiskDetails(req *RunInstancesRequest, p *purchasePlan) error {
 			return err
 		}
 		p.dataDisks[k].Name, p.dataDisks[k].Description = d.DiskName, d.Description
+		p.dataDisks[k].Detachable = d.DeleteWithInstance != nil && !*d.DeleteWithInstance
 		if d.Device == "" {
 			continue
 		}

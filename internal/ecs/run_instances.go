@@ -48,15 +48,15 @@ type RunInstancesRequest struct {
 		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"SystemDisk"`
 	DataDisk []struct {
-		Category         string     `param:"Category"`
-		Size             *int       `param:"Size"`
-		PerformanceLevel string     `param:"PerformanceLevel"`
-		DiskName         string     `param:"DiskName"`
-		Description      string     `param:"Description"`
-		Device           string     `param:"Device"`
-		_                rpc.Refuse `refuse:"DeleteWithInstance=true" why:"data disks are always released with their instance: ecsd has no DeleteDisk or AttachDisk, so a disk left behind could never be used or released"`
-		_                rpc.Refuse `refuse:"SnapshotId" why:"snapshots are not modelled"`
-		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
+		Category           string     `param:"Category"`
+		Size               *int       `param:"Size"`
+		PerformanceLevel   string     `param:"PerformanceLevel"`
+		DiskName           string     `param:"DiskName"`
+		Description        string     `param:"Description"`
+		Device             string     `param:"Device"`
+		DeleteWithInstance *bool      `param:"DeleteWithInstance"`
+		_                  rpc.Refuse `refuse:"SnapshotId" why:"snapshots are not modelled"`
+		_                  rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"DataDisk"`
 	Ipv6AddressCount            *int `param:"Ipv6AddressCount"`
 	NetworkInterfaceQueueNumber *int `param:"NetworkInterfaceQueueNumber"`
@@ -160,6 +160,7 @@ type diskSpec struct {
 	Category, PerformanceLevel string
 	Size                       int
 	Name, Description, Device  string // Device "" for the system disk
+	Detachable                 bool   // a data disk left behind when its instance is released
 }
 
 var (
@@ -769,7 +770,7 @@ func (s *Service) createDisks(ctx context.Context, tx *store.Tx, inst *store.Ins
 		err := tx.DiskInsert(ctx, &store.Disk{
 			ID: newID("d", p.region), AccountID: inst.AccountID, InstanceID: inst.ID, RegionID: inst.RegionID, ZoneID: inst.ZoneID,
 			Type: kind, Category: d.Category, Size: d.Size, PerformanceLevel: d.PerformanceLevel,
-			Device: device, Status: "In_use", CreationTime: now, Name: d.Name, Description: d.Description,
+			Device: device, Status: "In_use", CreationTime: now, Name: d.Name, Description: d.Description, DeleteWithInstance: !d.Detachable,
 		})
 		if err != nil {
 			return err

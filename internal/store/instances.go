@@ -381,13 +381,16 @@ func (q Q) InstanceSetExpiry(ctx context.Context, id string, expiredTime time.Ti
 }
 
 // InstanceDelete removes an instance, its tags, its network interfaces
-// and its disks (which are deleted with it).
+// and the disks deleted with it; its other disks stay, unattached.
 func (q Q) InstanceDelete(ctx context.Context, id string) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id IN (SELECT id FROM disks WHERE instance_id = $1)`, id); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id IN (SELECT id FROM disks WHERE instance_id = $1 AND delete_with_instance = TRUE)`, id); err != nil {
 		return interpretError(err)
 	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1`, id); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1 AND delete_with_instance = TRUE`, id); err != nil {
 		return interpretError(err)
+	}
+	if err := q.diskDetachAll(ctx, id); err != nil {
+		return err
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM network_interfaces WHERE instance_id = $1`, id); err != nil {
 		return interpretError(err)
