@@ -79,27 +79,27 @@ type RunInstancesRequest struct {
 	RamRoleName string     `param:"RamRoleName"`
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
+	_           rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
+	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
+	_           rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
+	_           rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
+	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
+	_           rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
+	_           rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
+	_           rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
+	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
+	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
+	_           rpc.Refuse `refuse:"ClockOptions" why:"clock options are not modelled"`
+	_           rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
+
 	// Lifecycle (instance_lifecycle.go).
-	AutoReleaseTime          string     `param:"AutoReleaseTime"`
-	DeletionProtection       bool       `param:"DeletionProtection"`
-	SpotStrategy             string     `param:"SpotStrategy"`
-	SpotPriceLimit           *float64   `param:"SpotPriceLimit"`
-	SpotDuration             *int       `param:"SpotDuration"`
-	SpotInterruptionBehavior string     `param:"SpotInterruptionBehavior"`
-	CreditSpecification      string     `param:"CreditSpecification"`
-	_                        rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
-	_                        rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
-	_                        rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
-	_                        rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
-	_                        rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
-	_                        rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
-	_                        rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
-	_                        rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
-	_                        rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
-	_                        rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active" why:"the security agent is not modelled: no API answers it, so a value would have no readable effect"`
-	_                        rpc.Refuse `refuse:"SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
-	_                        rpc.Refuse `refuse:"ClockOptions" why:"clock options are not modelled"`
-	_                        rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
+	AutoReleaseTime          string   `param:"AutoReleaseTime"`
+	DeletionProtection       bool     `param:"DeletionProtection"`
+	SpotStrategy             string   `param:"SpotStrategy"`
+	SpotPriceLimit           *float64 `param:"SpotPriceLimit"`
+	SpotDuration             *int     `param:"SpotDuration"`
+	SpotInterruptionBehavior string   `param:"SpotInterruptionBehavior"`
+	CreditSpecification      string   `param:"CreditSpecification"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
