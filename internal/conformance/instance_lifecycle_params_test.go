@@ -123,8 +123,16 @@ func TestRunInstancesAutoRelease(t *testing.T) {
 		moved := ilpBuy(t, a, func(r *ecs2.RunInstancesRequest) { r.AutoReleaseTime = isStr(at(2 * time.Hour)) })   // moved to 06:00
 		cleared := ilpBuy(t, a, func(r *ecs2.RunInstancesRequest) { r.AutoReleaseTime = isStr(at(2 * time.Hour)) }) // cleared
 		sub := ilpBuy(t, a, func(r *ecs2.RunInstancesRequest) { r.InstanceChargeType, r.Period = isStr("PrePaid"), dara.Int32(1) })
-		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-5 {
-			t.Fatalf("stock after 5 purchases: %d, want %d", got, stock-5)
+		// converted becomes a subscription, which is never released automatically.
+		converted := ilpBuy(t, a, func(r *ecs2.RunInstancesRequest) { r.AutoReleaseTime = isStr(at(2 * time.Hour)) })
+		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-6 {
+			t.Fatalf("stock after 6 purchases: %d, want %d", got, stock-6)
+		}
+		if _, err := a.v2.ModifyInstanceChargeType(&ecs2.ModifyInstanceChargeTypeRequest{RegionId: isStr(isRegion), InstanceIds: isIDs(converted), InstanceChargeType: isStr("PrePaid"), Period: dara.Int32(1)}); err != nil {
+			t.Fatalf("ModifyInstanceChargeType %s to PrePaid: %v", converted, err)
+		}
+		if i := ilpDescribe(t, a, converted); dara.StringValue(i.InstanceChargeType) != "PrePaid" || i.AutoReleaseTime != nil {
+			t.Errorf("DescribeInstances %s after the change to PrePaid: %s, AutoReleaseTime %q, want PrePaid and none", converted, dara.StringValue(i.InstanceChargeType), dara.StringValue(i.AutoReleaseTime))
 		}
 
 		if i := ilpDescribe(t, a, protected); dara.StringValue(i.AutoReleaseTime) != at(2*time.Hour) || !dara.BoolValue(i.DeletionProtection) {
@@ -163,7 +171,7 @@ func TestRunInstancesAutoRelease(t *testing.T) {
 		}
 		// 04:30: protected and nothing else; moved's old time no longer holds.
 		ilpAdvance(t, s, "2h")
-		for id, want := range map[string]bool{protected: false, later: true, moved: true, cleared: true, sub: true} {
+		for id, want := range map[string]bool{protected: false, later: true, moved: true, cleared: true, sub: true, converted: true} {
 			if got := ilpDescribe(t, a, id) != nil; got != want {
 				t.Errorf("at 04:30, %s listed: %v, want %v", id, got, want)
 			}
@@ -174,8 +182,15 @@ func TestRunInstancesAutoRelease(t *testing.T) {
 		if e := isENIs(t, a, &ecs2.DescribeNetworkInterfacesRequest{InstanceId: isStr(protected)}); len(e) != 0 {
 			t.Errorf("DescribeNetworkInterfaces of released %s: %d ENIs", protected, len(e))
 		}
-		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-4 {
-			t.Errorf("stock after the release: %d, want %d", got, stock-4)
+		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-5 {
+			t.Errorf("stock after the release: %d, want %d", got, stock-5)
+		}
+		// Back to pay-as-you-go, converted has no release time left.
+		if _, err := a.v2.ModifyInstanceChargeType(&ecs2.ModifyInstanceChargeTypeRequest{RegionId: isStr(isRegion), InstanceIds: isIDs(converted), InstanceChargeType: isStr("PostPaid")}); err != nil {
+			t.Fatalf("ModifyInstanceChargeType %s to PostPaid: %v", converted, err)
+		}
+		if i := ilpDescribe(t, a, converted); dara.StringValue(i.InstanceChargeType) != "PostPaid" || i.AutoReleaseTime != nil {
+			t.Errorf("DescribeInstances %s back to PostPaid: %s, AutoReleaseTime %q, want PostPaid and none", converted, dara.StringValue(i.InstanceChargeType), dara.StringValue(i.AutoReleaseTime))
 		}
 		// 05:30: later; 06:00: moved. cleared and the subscription stay.
 		ilpAdvance(t, s, "1h")
@@ -183,11 +198,11 @@ func TestRunInstancesAutoRelease(t *testing.T) {
 			t.Errorf("at 05:30: %s should be released and %s not yet", later, moved)
 		}
 		ilpAdvance(t, s, "30m")
-		if ilpDescribe(t, a, moved) != nil || ilpDescribe(t, a, cleared) == nil || ilpDescribe(t, a, sub) == nil {
-			t.Errorf("at 06:00: %s should be released, %s and %s kept", moved, cleared, sub)
+		if ilpDescribe(t, a, moved) != nil || ilpDescribe(t, a, cleared) == nil || ilpDescribe(t, a, sub) == nil || ilpDescribe(t, a, converted) == nil {
+			t.Errorf("at 06:00: %s should be released, %s, %s and %s kept", moved, cleared, sub, converted)
 		}
-		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-2 {
-			t.Errorf("stock after three releases: %d, want %d", got, stock-2)
+		if got := lcStock(t, s, "cn-hangzhou-h", "ecs.g6.large"); got != stock-3 {
+			t.Errorf("stock after three releases: %d, want %d", got, stock-3)
 		}
 	})
 }
