@@ -427,3 +427,50 @@ func TestRunInstancesDiskDetails(t *testing.T) {
 		lcWantV2(t, "DeleteDisk without DiskId", err, "MissingParameter", 400)
 	})
 }
+
+// TestLifecycleActionsRAM: ModifyInstanceAutoReleaseTime and DeleteDisk are
+// authorized on the instance and the disk as stored, so a Deny on
+// cn-hangzhou holds whatever RegionId the request sends (DeleteDisk has
+// none), and a user with AliyunECSFullAccess alone may call them.
+func TestLifecycleActionsRAM(t *testing.T) {
+	t.Parallel()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		main := ramMainAccount(t, s, "lifecycle-ram")
+		a := &lcActor{s: s, ID: main.accountID, keyID: main.keyID, secr: main.secret, v1: s.SDKv1(t, main.keyID, main.secret), v2: s.SDKv2(t, main.keyID, main.secret)}
+		id := ilpBuy(t, a, func(r *ecs2.RunInstancesRequest) {
+			r.DataDisk = []*ecs2.RunInstancesRequestDataDisk{{Size: dara.Int32(40), DeleteWithInstance: dara.Bool(false)}}
+		})
+		var disk string
+		for _, d := range ilpDisks(t, a, id) {
+			if dara.StringValue(d.Type) == "data" {
+				disk = dara.StringValue(d.DiskId)
+			}
+		}
+		main.createPolicy(t, "deny-lifecycle", ramDoc("Deny", []string{"ecs:ModifyInstanceAutoReleaseTime", "ecs:DeleteDisk"},
+			[]string{"acs:ecs:cn-hangzhou:*:instance/*", "acs:ecs:cn-hangzhou:*:disk/*"}, ""))
+		denied := main.user(t, "denied", "System:AliyunECSFullAccess", "deny-lifecycle")
+		allowed := main.user(t, "allowed", "System:AliyunECSFullAccess")
+		dv2, av2 := s.SDKv2(t, denied.keyID, denied.secret), s.SDKv2(t, allowed.keyID, allowed.secret)
+
+		when := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute).Format("2006-01-02T15:04:05Z")
+		for _, region := range []*string{nil, isStr("cn-hangzhou"), isStr("cn-shanghai")} {
+			_, err := dv2.ModifyInstanceAutoReleaseTime(&ecs2.ModifyInstanceAutoReleaseTimeRequest{RegionId: region, InstanceId: isStr(id), AutoReleaseTime: isStr(when)})
+			lcWantV2(t, "denied ModifyInstanceAutoReleaseTime with RegionId "+dara.StringValue(region), err, "Forbidden.RAM", 403)
+		}
+		if _, err := av2.ModifyInstanceAutoReleaseTime(&ecs2.ModifyInstanceAutoReleaseTimeRequest{InstanceId: isStr(id), AutoReleaseTime: isStr(when)}); err != nil {
+			t.Fatalf("allowed ModifyInstanceAutoReleaseTime: %v", err)
+		}
+		if got := dara.StringValue(ilpDescribe(t, a, id).AutoReleaseTime); got != when {
+			t.Errorf("AutoReleaseTime %q, want %q", got, when)
+		}
+
+		if _, err := a.v2.DeleteInstance(&ecs2.DeleteInstanceRequest{InstanceId: isStr(id), Force: dara.Bool(true)}); err != nil {
+			t.Fatalf("DeleteInstance: %v", err)
+		}
+		_, err := dv2.DeleteDisk(&ecs2.DeleteDiskRequest{DiskId: isStr(disk)})
+		lcWantV2(t, "denied DeleteDisk", err, "Forbidden.RAM", 403)
+		if _, err := av2.DeleteDisk(&ecs2.DeleteDiskRequest{DiskId: isStr(disk)}); err != nil {
+			t.Fatalf("allowed DeleteDisk %s: %v", disk, err)
+		}
+	})
+}
