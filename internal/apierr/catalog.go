@@ -243,3 +243,22 @@ var (
 	NumberExceedTags                     = def(400, "NumberExceed.Tags", "The Tags parameter's number is exceed , Valid : 20")
 	OperationDeniedQuotaExceed           = def(400, "OperationDenied.QuotaExceed", "The quota of tags on resource is beyond permitted range.")
 )
+
+// Rows of RunInstances' lifecycle and disk parameters, of
+// ModifyInstanceAutoReleaseTime and of DeleteDisk, with the statuses their
+// API docs give.
+var (
+	IncorrectDiskStatus                                = def(403, "IncorrectDiskStatus", "The current disk status does not support this operation.")
+	InvalidAutoReleaseTimeMalformed                    = def(400, "InvalidAutoReleaseTime.Malformed", "The specified parameter AutoReleaseTime is not valid.")
+	InvalidDataDeviceMalformed                         = def(400, "InvalidDataDevice.Malformed", "The specified parameter \"DataDisk.n.Device\" is not valid.")
+	InvalidDeviceInUse                                 = def(403, "InvalidDevice.InUse", "The specified device has been occupied.")
+	InvalidDiskIdNotFound                              = def(404, "InvalidDiskId.NotFound", "The specified disk does not exist.")
+	InvalidDiskDescriptionMalformed                    = def(400, "InvalidDiskDescription.Malformed", "The specified parameter \"SystemDisk.DiskDescription\" or \"DataDisk.n.Description\" is not valid.")
+	InvalidDiskNameMalformed                           = def(400, "InvalidDiskName.Malformed", "The specified parameter \"SystemDisk.DiskName or DataDisk.n.DiskName\" is not valid.")
+	InvalidSpotDuration                                = def(400, "InvalidSpotDuration", "The specified SpotDuration is not valid.")
+	InvalidSpotInterruptionBehavior                    = def(400, "InvalidSpotInterruptionBehavior", "%s")
+	InvalidSpotInterruptionBehaviorLocalDiskNotSupport = def(403, "InvalidSpotInterruptionBehavior.LocalDiskNotSupport", "The specified SpotInterruptionBehavior does not support local disk instance.")
+	InvalidSpotPrepaid                                 = def(400, "InvalidSpotPrepaid", "The specified Spot type is not support PrePay Instance.")
+	InvalidSpotPriceLimit                              = def(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.")
+	InvalidSpotStrategy                                = def(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
+)

@@ -26,6 +26,7 @@ import (
 // Go SDK v2 for ECS and VPC, v1 for BSS and RAM. A new action gets its row here.
 var sdkModels = map[string]map[string]any{
 	"Ecs": {
+		"DeleteDisk":                            ecs2.DeleteDiskRequest{},
 		"DeleteInstance":                        ecs2.DeleteInstanceRequest{},
 		"DescribeDisks":                         ecs2.DescribeDisksRequest{},
 		"DescribeImages":                        ecs2.DescribeImagesRequest{},
@@ -48,6 +49,7 @@ var sdkModels = map[string]map[string]any{
 		"DescribeZones":                         ecs2.DescribeZonesRequest{},
 		"ListTagResources":                      ecs2.ListTagResourcesRequest{},
 		"ModifyInstanceAttribute":               ecs2.ModifyInstanceAttributeRequest{},
+		"ModifyInstanceAutoReleaseTime":         ecs2.ModifyInstanceAutoReleaseTimeRequest{},
 		"ModifyInstanceAutoRenewAttribute":      ecs2.ModifyInstanceAutoRenewAttributeRequest{},
 		"ModifyInstanceChargeType":              ecs2.ModifyInstanceChargeTypeRequest{},
 		"ModifyInstanceMaintenanceAttributes":   ecs2.ModifyInstanceMaintenanceAttributesRequest{},

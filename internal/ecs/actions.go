@@ -38,6 +38,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "AuthorizeSecurityGroup", RAM: "ecs:AuthorizeSecurityGroup", Handle: rpc.Bind(s.authorizeSecurityGroup), Write: true, Idempotent: true, Resources: sg},
 			{Name: "AuthorizeSecurityGroupEgress", RAM: "ecs:AuthorizeSecurityGroupEgress", Handle: rpc.Bind(s.authorizeSecurityGroupEgress), Write: true, Idempotent: true, Resources: sg},
 			{Name: "CreateSecurityGroup", RAM: "ecs:CreateSecurityGroup", Handle: rpc.Bind(s.createSecurityGroup), Write: true, Idempotent: true, Resources: anySecurityGroup},
+			{Name: "DeleteDisk", RAM: "ecs:DeleteDisk", Handle: rpc.Bind(s.deleteDisk), Write: true, Resources: diskARN("DiskId")},
 			{Name: "DeleteInstance", RAM: "ecs:DeleteInstance", Handle: rpc.Bind(s.deleteInstance), Write: true, Resources: inst},
 			{Name: "DeleteSecurityGroup", RAM: "ecs:DeleteSecurityGroup", Handle: rpc.Bind(s.deleteSecurityGroup), Write: true, Resources: sg},
 			{Name: "DescribeAvailableResource", RAM: "ecs:DescribeAvailableResource", Handle: rpc.Bind(s.describeAvailableResource)},
@@ -67,6 +68,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "LeaveSecurityGroup", RAM: "ecs:LeaveSecurityGroup", Handle: rpc.Bind(s.leaveSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
 			{Name: "ModifyInstanceAttribute", RAM: "ecs:ModifyInstanceAttribute", Handle: rpc.Bind(s.modifyInstanceAttribute), Write: true, Idempotent: true, Resources: inst},
+			{Name: "ModifyInstanceAutoReleaseTime", RAM: "ecs:ModifyInstanceAutoReleaseTime", Handle: rpc.Bind(s.modifyInstanceAutoReleaseTime), Write: true, Resources: inst},
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},
@@ -138,6 +140,24 @@ func storedInstanceARN(ctx context.Context, r rpc.ResourceRequest, id string) (s
 // the region they require (MissingParameter without it).
 func anyInstance(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
 	return []string{arn(r.Caller.AccountID, r.Params["RegionId"], "instance/*")}, nil
+}
+
+// diskARN returns the resource function of an action on the disk named by
+// param: the disk as stored (its own region and account), or, when the
+// caller has no such disk (the handler answers NotFound), the ARN the
+// request names.
+func diskARN(param string) rpc.ResourceFunc {
+	return func(ctx context.Context, r rpc.ResourceRequest) ([]string, error) {
+		id := r.Params[param]
+		d, err := r.Q.DiskGetOwned(ctx, r.Caller.AccountID, id)
+		if err == nil {
+			return []string{arn(d.AccountID, d.RegionID, "disk/"+d.ID)}, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		return []string{arn(r.Caller.AccountID, r.Params["RegionId"], "disk/"+id)}, nil
+	}
 }
 
 func anyDisk(_ context.Context, r rpc.ResourceRequest) ([]string, error) {

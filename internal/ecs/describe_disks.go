@@ -41,6 +41,7 @@ type DescribeDisksResponse struct {
 type DiskView struct {
 	DiskId             string
 	DiskName           string
+	Description        string
 	RegionId           string
 	ZoneId             string
 	Type               string
@@ -106,12 +107,13 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	resp.Disks.Disk = []DiskView{}
 	for _, d := range disks {
 		v := DiskView{
-			DiskId: d.ID, RegionId: d.RegionID, ZoneId: d.ZoneID, Type: d.Type, Category: d.Category, Size: d.Size,
+			DiskId: d.ID, DiskName: d.Name, Description: d.Description, RegionId: d.RegionID, ZoneId: d.ZoneID, Type: d.Type, Category: d.Category, Size: d.Size,
 			PerformanceLevel: d.PerformanceLevel, Device: d.Device, Status: d.Status, InstanceId: d.InstanceID,
-			CreationTime: rpc.FormatTime(d.CreationTime), AttachedTime: rpc.FormatTime(d.CreationTime),
-			DiskChargeType: store.PostPaid, DeleteWithInstance: true, Portable: d.Type == store.DiskData,
+			CreationTime:   rpc.FormatTime(d.CreationTime),
+			DiskChargeType: store.PostPaid, DeleteWithInstance: d.DeleteWithInstance, Portable: d.Type == store.DiskData,
 		}
 		if d.InstanceID != "" {
+			v.AttachedTime = rpc.FormatTime(d.CreationTime)
 			if inst, err := env.Q().InstanceGetByID(ctx, d.InstanceID); err == nil {
 				v.DiskChargeType = inst.ChargeType
 				if inst.ChargeType == store.PrePaid {

@@ -1,6 +1,8 @@
 package ecs
 
 import (
+	"cmp"
+
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
@@ -61,6 +63,13 @@ type InstanceView struct {
 		Numa           string
 	}
 	HibernationOptions struct{ Configured bool }
+	// Lifecycle: AutoReleaseTime only when set, the spot terms only for a
+	// spot instance (SpotStrategy is always there).
+	AutoReleaseTime          string `json:",omitempty" xml:",omitempty"`
+	SpotStrategy             string
+	SpotPriceLimit           *float64 `json:",omitempty" xml:",omitempty"`
+	SpotDuration             *int     `json:",omitempty" xml:",omitempty"`
+	SpotInterruptionBehavior string   `json:",omitempty" xml:",omitempty"`
 }
 
 // NetworkInterfaceView is one ENI of an instance.
@@ -93,7 +102,8 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	if i.Status == store.StatusStopped && i.StoppedMode != "" {
 		v.StoppedMode = i.StoppedMode
 	}
-	if t, ok := c.Type(i.InstanceType); ok {
+	t, ok := c.Type(i.InstanceType)
+	if ok {
 		v.InstanceTypeFamily = t.InstanceTypeFamily
 		v.Cpu = t.CpuCoreCount
 		v.Memory = int(t.MemorySize * 1024)
@@ -124,7 +134,25 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	}
 	v.Tags.Tag = tagViews(tags)
 	v.HibernationOptions.Configured = i.Hibernation
-	v.DeletionProtection, v.CreditSpecification = i.DeletionProtection, i.CreditSpecification
+	v.DeletionProtection, v.CreditSpecification = i.DeletionProtection, creditSpecification(t, i.CreditSpecification)
+	viewLifecycle(&v, i)
 	v.SecurityGroupIds.SecurityGroupId = []string{i.SecurityGroupID}
 	return v
+}
+
+// viewLifecycle fills in the release time and the spot terms.
+func viewLifecycle(v *InstanceView, i *store.Instance) {
+	l := i.Lifecycle
+	if i.ChargeType == store.PostPaid {
+		v.AutoReleaseTime = rpc.FormatTimeSeconds(l.AutoReleaseTime)
+	}
+	v.SpotStrategy = cmp.Or(l.SpotStrategy, store.NoSpot)
+	if v.SpotStrategy == store.NoSpot {
+		return
+	}
+	v.SpotDuration, v.SpotInterruptionBehavior = &l.SpotDuration, l.SpotInterruptionBehavior
+	if l.SpotStrategy == store.SpotWithPriceLimit {
+		limit := float64(l.SpotPriceLimit) / 1000
+		v.SpotPriceLimit = &limit
+	}
 }

@@ -163,11 +163,8 @@ func (s *Service) modifyInstanceAttribute(ctx context.Context, env *rpc.Env, req
 	a.DeletionProtection = req.DeletionProtection
 	// 7. The performance mode of a burstable type.
 	if v := req.CreditSpecification; v != nil {
-		if *v != "Standard" && *v != "Unlimited" {
-			return nil, apierr.InvalidParameter.Newf("The specified parameter CreditSpecification %q is not valid; use Standard or Unlimited.", *v)
-		}
-		if typ == nil || typ.InstanceFamilyLevel != "CreditEntryLevel" {
-			return nil, apierr.InvalidParameterCreditSpecification.Newf("The specified CreditSpecification is not supported: %s is not a burstable instance type.", inst.InstanceType)
+		if err := checkCreditSpecification(typ, inst.InstanceType, *v); err != nil {
+			return nil, err
 		}
 		a.CreditSpecification = v
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/billing"
@@ -130,6 +131,9 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		}
 		if inst.ChargeType == target {
 			return nil, apierr.InvalidInstanceChargeTypeValueNotSupported.Newf("The specified InstanceChargeType is not supported: %s is already %s.", inst.ID, target)
+		}
+		if inst.Lifecycle.SpotStrategy != store.NoSpot {
+			return nil, apierr.InvalidSpotStrategy.Newf("The specified SpotStrategy is not valid: %s is a spot instance (%s), and a spot instance cannot change its charge type.", inst.ID, inst.Lifecycle.SpotStrategy)
 		}
 		if inst.Status != store.StatusRunning && inst.Status != store.StatusStopped {
 			return nil, apierr.InvalidStatusValueNotSupported.Newf("The current status of the resource does not support this operation: %s is %s; it must be Running or Stopped.", inst.ID, inst.Status)
@@ -274,6 +278,8 @@ func (s *Service) applyChargeType(ctx context.Context, tx *store.Tx, id, orderID
 		if err := tx.TimerCancel(ctx, timerExpiry, id); err != nil {
 			return err
 		}
+	} else if err := setAutoRelease(ctx, tx, id, time.Time{}); err != nil {
+		return err // a subscription is never released automatically
 	}
 	return tx.DiskSetChargeType(ctx, id, diskChargeType)
 }

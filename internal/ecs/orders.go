@@ -138,5 +138,8 @@ func (s *Service) release(ctx context.Context, tx *store.Tx, id string) error {
 	if err := tx.TimerCancel(ctx, timerExpiry, id); err != nil {
 		return err
 	}
+	if err := tx.TimerCancel(ctx, timerAutoRelease, id); err != nil {
+		return err
+	}
 	return tx.StockGive(ctx, inst.ZoneID, inst.InstanceType, 1)
 }

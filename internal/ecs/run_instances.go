@@ -3,7 +3,6 @@ package ecs
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -44,16 +43,20 @@ type RunInstancesRequest struct {
 		Category         string     `param:"Category"`
 		Size             *int       `param:"Size"`
 		PerformanceLevel string     `param:"PerformanceLevel"`
-		_                rpc.Refuse `refuse:"DiskName,Description" why:"disk names and descriptions are not modelled"`
+		DiskName         string     `param:"DiskName"`
+		Description      string     `param:"Description"`
 		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"SystemDisk"`
 	DataDisk []struct {
-		Category         string     `param:"Category"`
-		Size             *int       `param:"Size"`
-		PerformanceLevel string     `param:"PerformanceLevel"`
-		_                rpc.Refuse `refuse:"DeleteWithInstance=true" why:"data disks are always released with their instance"`
-		_                rpc.Refuse `refuse:"DiskName,Description,Device,SnapshotId" why:"disk names, descriptions, devices and snapshots are not modelled"`
-		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
+		Category           string     `param:"Category"`
+		Size               *int       `param:"Size"`
+		PerformanceLevel   string     `param:"PerformanceLevel"`
+		DiskName           string     `param:"DiskName"`
+		Description        string     `param:"Description"`
+		Device             string     `param:"Device"`
+		DeleteWithInstance *bool      `param:"DeleteWithInstance"`
+		_                  rpc.Refuse `refuse:"SnapshotId" why:"snapshots are not modelled"`
+		_                  rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"DataDisk"`
 	Ipv6AddressCount            *int `param:"Ipv6AddressCount"`
 	NetworkInterfaceQueueNumber *int `param:"NetworkInterfaceQueueNumber"`
@@ -68,7 +71,7 @@ type RunInstancesRequest struct {
 	} `param:"NetworkInterface"`
 	CpuOptions struct {
 		NestedVirtualization string     `param:"NestedVirtualization"`
-		_                    rpc.Refuse `refuse:"Core,ThreadsPerCore,Numa,TopologyType" why:"CPU topology options are not modelled"`
+		_                    rpc.Refuse `refuse:"Core,ThreadsPerCore,Numa,TopologyType" why:"CPU topology options are not modelled: the catalog does not say which core and thread counts each type allows"`
 	} `param:"CpuOptions"`
 	HibernationOptions struct {
 		Configured bool `param:"Configured"`
@@ -76,11 +79,8 @@ type RunInstancesRequest struct {
 	RamRoleName string     `param:"RamRoleName"`
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
-	_           rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotPriceLimit,SpotDuration,SpotInterruptionBehavior" why:"spot instances are not modelled"`
 	_           rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
 	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
-	_           rpc.Refuse `refuse:"AutoReleaseTime" why:"scheduled release is not modelled"`
-	_           rpc.Refuse `refuse:"DeletionProtection=false" why:"release protection is set after creation with ModifyInstanceAttribute"`
 	_           rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
 	_           rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
 	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
@@ -89,8 +89,17 @@ type RunInstancesRequest struct {
 	_           rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
 	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
 	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
-	_           rpc.Refuse `refuse:"CreditSpecification,ClockOptions" why:"burstable credits and clock options are not modelled"`
+	_           rpc.Refuse `refuse:"ClockOptions" why:"clock options are not modelled"`
 	_           rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
+
+	// Lifecycle (instance_lifecycle.go).
+	AutoReleaseTime          string   `param:"AutoReleaseTime"`
+	DeletionProtection       bool     `param:"DeletionProtection"`
+	SpotStrategy             string   `param:"SpotStrategy"`
+	SpotPriceLimit           *float64 `param:"SpotPriceLimit"`
+	SpotDuration             *int     `param:"SpotDuration"`
+	SpotInterruptionBehavior string   `param:"SpotInterruptionBehavior"`
+	CreditSpecification      string   `param:"CreditSpecification"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -144,11 +153,14 @@ type purchasePlan struct {
 	nested    bool
 	sysDisk   diskSpec
 	dataDisks []diskSpec
+	lifecycle lifecyclePlan
 }
 
 type diskSpec struct {
 	Category, PerformanceLevel string
 	Size                       int
+	Name, Description, Device  string // Device "" for the system disk
+	Detachable                 bool   // a data disk left behind when its instance is released
 }
 
 var (
@@ -277,6 +289,9 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		}
 		p.dataDisks = append(p.dataDisks, spec)
 	}
+	if err := planDiskDetails(req, p); err != nil {
+		return nil, err
+	}
 
 	// Network interfaces, addresses and queues.
 	if err := checkNetwork(typ, req, p); err != nil {
@@ -291,6 +306,9 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		p.nested = true
 	default:
 		return nil, apierr.InvalidParameter.Newf("The specified parameter CpuOptions.NestedVirtualization %q is not valid; use Enabled or Disabled.", req.CpuOptions.NestedVirtualization)
+	}
+	if p.lifecycle, err = planLifecycle(req, typ, p.prepaid, env.Now); err != nil {
+		return nil, err
 	}
 
 	// The account. Its row stays locked to the end of the transaction, so
@@ -662,6 +680,8 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			EniQueueNumber: p.queues, NestedVirtualization: p.nested, Hibernation: p.req.HibernationOptions.Configured,
 			RAMRole: p.req.RamRoleName, UserData: p.req.UserData, RenewalStatus: store.RenewalNormal,
 			CreationTime: now.Add(time.Duration(k) * time.Microsecond),
+			Lifecycle:    p.lifecycle.InstanceLifecycle, DeletionProtection: p.lifecycle.DeletionProtection,
+			CreditSpecification: p.lifecycle.CreditSpecification,
 		}
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
@@ -694,6 +714,11 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 		}
 		if p.prepaid {
 			if err := tx.TimerInsert(ctx, &store.Timer{Kind: timerExpiry, Subject: id, DueAt: expires}); err != nil {
+				return nil, err
+			}
+		}
+		if at := inst.Lifecycle.AutoReleaseTime; !at.IsZero() {
+			if err := tx.TimerInsert(ctx, &store.Timer{Kind: timerAutoRelease, Subject: id, DueAt: at}); err != nil {
 				return nil, err
 			}
 		}
@@ -738,14 +763,14 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 func (s *Service) createDisks(ctx context.Context, tx *store.Tx, inst *store.Instance, p *purchasePlan, now time.Time) error {
 	disks := append([]diskSpec{p.sysDisk}, p.dataDisks...)
 	for k, d := range disks {
-		kind := store.DiskData
+		kind, device := store.DiskData, d.Device
 		if k == 0 {
-			kind = store.DiskSystem
+			kind, device = store.DiskSystem, "/dev/xvda"
 		}
 		err := tx.DiskInsert(ctx, &store.Disk{
 			ID: newID("d", p.region), AccountID: inst.AccountID, InstanceID: inst.ID, RegionID: inst.RegionID, ZoneID: inst.ZoneID,
 			Type: kind, Category: d.Category, Size: d.Size, PerformanceLevel: d.PerformanceLevel,
-			Device: fmt.Sprintf("/dev/xvd%c", 'a'+k), Status: "In_use", CreationTime: now,
+			Device: device, Status: "In_use", CreationTime: now, Name: d.Name, Description: d.Description, DeleteWithInstance: !d.Detachable,
 		})
 		if err != nil {
 			return err

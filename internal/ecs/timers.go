@@ -56,6 +56,8 @@ func (s *Service) runTimer(ctx context.Context, tx *store.Tx, t *store.Timer) er
 		return s.expire(ctx, tx, t.Subject, t.DueAt)
 	case timerReboot:
 		return s.reboot(ctx, tx, t.Subject, t.DueAt)
+	case timerAutoRelease:
+		return s.autoRelease(ctx, tx, t.Subject, t.DueAt)
 	case timerElasticRevert:
 		return s.revertElastic(ctx, tx, t.Subject, t.DueAt)
 	case timerUnpaidOrder:

@@ -27,15 +27,20 @@ type Disk struct {
 	Status           string
 	CreationTime     time.Time
 	// ChargeType is the disk's own: "" follows its instance.
-	ChargeType string
+	ChargeType  string
+	Name        string
+	Description string
+	// DeleteWithInstance: released with its instance; else left unattached
+	// (Available, PostPaid) when the instance is released.
+	DeleteWithInstance bool
 }
 
-const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type`
+const diskColumns = `id, account_id, COALESCE(instance_id, ''), region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type, disk_name, description, delete_with_instance`
 
 func scanDisk(row scanner) (*Disk, error) {
 	var d Disk
 	var size, created int64
-	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created, &d.ChargeType); err != nil {
+	if err := row.Scan(&d.ID, &d.AccountID, &d.InstanceID, &d.RegionID, &d.ZoneID, &d.Type, &d.Category, &size, &d.PerformanceLevel, &d.Device, &d.Status, &created, &d.ChargeType, &d.Name, &d.Description, &d.DeleteWithInstance); err != nil {
 		return nil, interpretError(err)
 	}
 	d.Size, d.CreationTime = int(size), fromMicros(created)
@@ -48,9 +53,10 @@ func (q Q) DiskInsert(ctx context.Context, d *Disk) error {
 	if d.InstanceID != "" {
 		inst = d.InstanceID
 	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime), d.ChargeType)
+	_, err := q.db.ExecContext(ctx, `INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time, charge_type, disk_name, description, delete_with_instance)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		d.ID, d.AccountID, inst, d.RegionID, d.ZoneID, d.Type, d.Category, d.Size, d.PerformanceLevel, d.Device, d.Status, micros(d.CreationTime), d.ChargeType,
+		d.Name, d.Description, d.DeleteWithInstance)
 	return interpretError(err)
 }
 
@@ -145,5 +151,32 @@ func (q Q) DiskMoveZone(ctx context.Context, instanceID, zoneID string) error {
 // ("" follows the instance).
 func (q Q) DiskSetChargeType(ctx context.Context, instanceID, chargeType string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE disks SET charge_type = $2 WHERE instance_id = $1 AND disk_type = $3`, instanceID, chargeType, DiskData)
+	return interpretError(err)
+}
+
+// DiskStatusAvailable is the status of a disk attached to no instance.
+const DiskStatusAvailable = "Available"
+
+// DiskGetOwned returns the account's disk, or ErrNotFound (also when
+// another account owns it).
+func (q Q) DiskGetOwned(ctx context.Context, accountID, id string) (*Disk, error) {
+	return scanDisk(q.db.QueryRowContext(ctx, `SELECT `+diskColumns+` FROM disks WHERE id = $1 AND account_id = $2`, id, accountID))
+}
+
+// DiskDelete removes an unattached disk and its tags; ErrNotFound when no
+// such disk is left (another call deleted it first).
+func (q Q) DiskDelete(ctx context.Context, id string) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id = $1`, id); err != nil {
+		return interpretError(err)
+	}
+	res, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE id = $1 AND instance_id IS NULL`, id)
+	return affectedOne(res, err)
+}
+
+// diskDetachAll leaves the instance's remaining disks unattached: Available,
+// with no device, pay-as-you-go on their own.
+func (q Q) diskDetachAll(ctx context.Context, instanceID string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE disks SET instance_id = NULL, status = $2, device = '', charge_type = $3 WHERE instance_id = $1`,
+		instanceID, DiskStatusAvailable, PostPaid)
 	return interpretError(err)
 }

@@ -83,6 +83,7 @@ type Instance struct {
 	MaintenanceAction  string
 	MaintenanceNotify  bool
 	MaintenanceWindows []MaintenanceWindow
+	Lifecycle          InstanceLifecycle
 }
 
 // Renewal statuses of a subscription.
@@ -114,23 +115,25 @@ const instanceColumns = `id, account_id, region_id, zone_id, instance_type, imag
 	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
 	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit,
 	deletion_protection, credit_specification, user_data, password_hash,
-	renewal_status, maintenance_action, maintenance_notify, maintenance_windows`
+	renewal_status, maintenance_action, maintenance_notify, maintenance_windows, ` + instanceLifecycleColumns
 
 func scanInstance(row scanner) (*Instance, error) {
 	var i Instance
 	var expired, created, started, elastic, online, lastChange int64
 	var autoRenewPeriod, eni, secIP, ipv6, queue int64
 	var flags, windows string
-	err := row.Scan(&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
+	lifecycle, finishLifecycle := i.Lifecycle.scanTargets()
+	err := row.Scan(append([]any{&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
 		&i.Status, &i.ChargeType, &expired, &i.Expired, &i.AutoRenew, &autoRenewPeriod, &i.StoppedMode, &i.VpcID, &i.VSwitchID,
 		&i.SecurityGroupID, &i.PrivateIP, &eni, &secIP, &ipv6, &queue,
 		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version,
 		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit,
 		&i.DeletionProtection, &i.CreditSpecification, &i.UserData, &i.PasswordHash,
-		&i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows)
+		&i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows}, lifecycle...)...)
 	if err != nil {
 		return nil, interpretError(err)
 	}
+	finishLifecycle()
 	if i.AutoRenew {
 		i.RenewalStatus = RenewalAutoRenewal
 	} else if i.RenewalStatus == RenewalAutoRenewal {
@@ -182,14 +185,14 @@ func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
 	}
 	_, err = q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
 		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
-		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46)`,
+		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)`, append([]any{
 		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
 		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
 		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
 		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version,
 		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit,
 		i.DeletionProtection, i.CreditSpecification, i.UserData, i.PasswordHash,
-		i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows)
+		i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows}, i.Lifecycle.args()...)...)
 	return interpretError(err)
 }
 
@@ -378,13 +381,16 @@ func (q Q) InstanceSetExpiry(ctx context.Context, id string, expiredTime time.Ti
 }
 
 // InstanceDelete removes an instance, its tags, its network interfaces
-// and its disks (which are deleted with it).
+// and the disks deleted with it; its other disks stay, unattached.
 func (q Q) InstanceDelete(ctx context.Context, id string) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id IN (SELECT id FROM disks WHERE instance_id = $1)`, id); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disk_tags WHERE disk_id IN (SELECT id FROM disks WHERE instance_id = $1 AND delete_with_instance = TRUE)`, id); err != nil {
 		return interpretError(err)
 	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1`, id); err != nil {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM disks WHERE instance_id = $1 AND delete_with_instance = TRUE`, id); err != nil {
 		return interpretError(err)
+	}
+	if err := q.diskDetachAll(ctx, id); err != nil {
+		return err
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM network_interfaces WHERE instance_id = $1`, id); err != nil {
 		return interpretError(err)
