@@ -61,6 +61,9 @@ type InstanceView struct {
 		Numa           string
 	}
 	HibernationOptions struct{ Configured bool }
+
+	// The public bandwidth limits, Mbit/s (internetView).
+	InternetMaxBandwidthIn, InternetMaxBandwidthOut int
 }
 
 // NetworkInterfaceView is one ENI of an instance.
@@ -86,8 +89,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 		InstanceId: i.ID, InstanceName: i.Name, Description: i.Description, HostName: i.HostName,
 		RegionId: i.RegionID, ZoneId: i.ZoneID, InstanceType: i.InstanceType,
 		Status: i.Status, StoppedMode: "Not-applicable", InstanceChargeType: i.ChargeType,
-		InternetChargeType: "PayByTraffic", CreationTime: rpc.FormatTime(i.CreationTime),
-		StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
+		CreationTime: rpc.FormatTime(i.CreationTime), StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
 		IoOptimized: true, SerialNumber: i.ID, ResourceGroupId: "",
 	}
 	if i.Status == store.StatusStopped && i.StoppedMode != "" {
@@ -115,7 +117,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	}
 	v.VpcAttributes.VpcId, v.VpcAttributes.VSwitchId = i.VpcID, i.VSwitchID
 	v.VpcAttributes.PrivateIpAddress.IpAddress = []string{i.PrivateIP}
-	v.PublicIpAddress.IpAddress = []string{}
+	internetView(&v, nil)
 	v.InnerIpAddress.IpAddress = []string{}
 	v.NetworkInterfaces.NetworkInterface = []NetworkInterfaceView{}
 	v.OperationLocks.LockReason = []LockReasonView{}

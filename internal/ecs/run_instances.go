@@ -77,7 +77,7 @@ type RunInstancesRequest struct {
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
 	_           rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotPriceLimit,SpotDuration,SpotInterruptionBehavior" why:"spot instances are not modelled"`
-	_           rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
+	_           rpc.Refuse `refuse:"Isp" why:"public bandwidth is BGP (multi-line) only"`
 	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
 	_           rpc.Refuse `refuse:"AutoReleaseTime" why:"scheduled release is not modelled"`
 	_           rpc.Refuse `refuse:"DeletionProtection=false" why:"release protection is set after creation with ModifyInstanceAttribute"`
@@ -91,6 +91,11 @@ type RunInstancesRequest struct {
 	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
 	_           rpc.Refuse `refuse:"CreditSpecification,ClockOptions" why:"burstable credits and clock options are not modelled"`
 	_           rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
+
+	// Public bandwidth and IP address (checkInternet, addInternet).
+	InternetChargeType      string `param:"InternetChargeType"`
+	InternetMaxBandwidthOut *int   `param:"InternetMaxBandwidthOut"`
+	InternetMaxBandwidthIn  *int   `param:"InternetMaxBandwidthIn"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -144,6 +149,7 @@ type purchasePlan struct {
 	nested    bool
 	sysDisk   diskSpec
 	dataDisks []diskSpec
+	internet  internetSpec
 }
 
 type diskSpec struct {
@@ -156,8 +162,8 @@ var (
 	weekPeriods         = []int{1, 2, 3, 4}
 	autoRenewMonths     = []int{1, 2, 3, 6, 12, 24, 36, 48, 60}
 	autoRenewWeeks      = []int{1, 2, 3}
-	knownDiskCategories = []string{"cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"}
-	performanceLevel    = []string{"PL0", "PL1", "PL2", "PL3"}
+	knownDiskCategories = catalog.DiskCategories
+	performanceLevel    = catalog.PerformanceLevels
 )
 
 // planPurchase checks a RunInstances request as real ECS does, in order,
@@ -278,8 +284,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		p.dataDisks = append(p.dataDisks, spec)
 	}
 
-	// Network interfaces, addresses and queues.
+	// Network interfaces, addresses and queues; public bandwidth.
 	if err := checkNetwork(typ, req, p); err != nil {
+		return nil, err
+	}
+	if p.internet, err = checkInternet(req.InternetChargeType, req.InternetMaxBandwidthOut, req.InternetMaxBandwidthIn); err != nil {
 		return nil, err
 	}
 	switch req.CpuOptions.NestedVirtualization {
@@ -467,13 +476,7 @@ func (s *Service) diskSpec(t *catalog.InstanceType, category, pl string, size *i
 		d.Size = *size
 	}
 	if d.Category == "" {
-		d.Category = "cloud_efficiency"
-		if slices.Contains(t.SupportedDiskCategories, "cloud_essd") {
-			d.Category = "cloud_essd"
-		}
-		if !slices.Contains(t.SupportedDiskCategories, d.Category) && len(t.SupportedDiskCategories) > 0 {
-			d.Category = t.SupportedDiskCategories[0]
-		}
+		d.Category = t.DefaultDiskCategory()
 	}
 	if !slices.Contains(knownDiskCategories, d.Category) {
 		if system {
@@ -637,9 +640,11 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 	var expires time.Time
 	status := store.StatusPending
 	if p.prepaid {
-		if res.Price, err = billing.ListPrice(s.Catalog, p.region.RegionId, p.typ.InstanceTypeId, p.unit, p.period, n); err != nil {
+		q, err := billing.Price(s.Catalog, purchaseConfig(p.region.RegionId, p.typ.InstanceTypeId, p.sysDisk, p.dataDisks, p.internet), p.unit, p.period, n)
+		if err != nil {
 			return nil, err
 		}
+		res.Price = q.Total
 		expires = billing.SubscriptionEnd(now, p.period, p.unit)
 	}
 	for range n {
@@ -674,6 +679,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			return nil, err
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
+			return nil, err
+		}
+		if err := addInternet(ctx, tx, s.Catalog, inst, p.internet); err != nil {
 			return nil, err
 		}
 		for _, g := range p.groups {
