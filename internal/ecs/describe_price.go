@@ -29,9 +29,10 @@ type DescribePriceRequest struct {
 		PerformanceLevel string `param:"PerformanceLevel"`
 	} `param:"SystemDisk"`
 	DataDisk []struct {
-		Category         string `param:"Category"`
-		Size             *int   `param:"Size"`
-		PerformanceLevel string `param:"PerformanceLevel"`
+		Category         string     `param:"Category"`
+		Size             *int       `param:"Size"`
+		PerformanceLevel string     `param:"PerformanceLevel"`
+		_                rpc.Refuse `refuse:"ProvisionedIops" why:"provisioned IOPS are not modelled"`
 	} `param:"DataDisk"`
 	InternetChargeType      string     `param:"InternetChargeType"`
 	InternetMaxBandwidthOut *int       `param:"InternetMaxBandwidthOut"`

@@ -135,11 +135,10 @@ type internetSpec struct {
 }
 
 // Bandwidth ranges of RunInstances and DescribePrice, in Mbit/s: outbound
-// 0–100 (above 0 a public IP is allocated); inbound 1–10, or up to the
-// outbound limit when that is above 10, 10 by default.
+// 0–100 (above 0 a public IP is allocated); inbound 1–10, or 1 to the
+// outbound limit when that is above 10, the largest allowed by default.
 const (
 	maxBandwidthOut     = 100
-	defaultBandwidthIn  = 10
 	maxBandwidthInFloor = 10
 )
 
@@ -148,9 +147,9 @@ const (
 //
 //	InternetChargeType PayByBandwidth or PayByTraffic → InvalidInternetChargeType.ValueNotSupported
 //	InternetMaxBandwidthOut 0–100                     → InvalidParameter
-//	InternetMaxBandwidthIn 1–max(10, Out)             → InvalidParameter
+//	InternetMaxBandwidthIn 1–max(10, Out), that max by default → InvalidParameter
 func checkInternet(chargeType string, out, in *int) (internetSpec, error) {
-	n := internetSpec{given: chargeType != "" || out != nil || in != nil, chargeType: chargeType, in: defaultBandwidthIn}
+	n := internetSpec{given: chargeType != "" || out != nil || in != nil, chargeType: chargeType}
 	switch chargeType {
 	case "":
 		n.chargeType = billing.PayByTraffic
@@ -163,8 +162,9 @@ func checkInternet(chargeType string, out, in *int) (internetSpec, error) {
 			return n, apierr.InvalidParameter.Newf("The specified parameter \"InternetMaxBandwidthOut\" is not valid: %d; use 0 to %d Mbit/s.", n.out, maxBandwidthOut)
 		}
 	}
+	hi := max(maxBandwidthInFloor, n.out)
+	n.in = hi
 	if in != nil {
-		hi := max(maxBandwidthInFloor, n.out)
 		if n.in = *in; n.in < 1 || n.in > hi {
 			return n, apierr.InvalidParameter.Newf("The specified parameter \"InternetMaxBandwidthIn\" is not valid: %d; use 1 to %d Mbit/s.", n.in, hi)
 		}
