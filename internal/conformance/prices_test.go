@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -26,16 +27,53 @@ type prLine struct {
 	Price    string
 }
 
-// prDetails reads a PriceInfo.Price of any price action, checks that its
-// three amounts agree with want and that the lines add up to the cent, and
-// returns the lines.
-func prDetails(t *testing.T, what string, original, discount, trade *float32, lines []prLine, want string) {
+// prPrice is PriceInfo.Price of any of the price actions: the SDK gives
+// each its own type, all of one JSON shape.
+type prPrice struct {
+	OriginalPrice, DiscountPrice, TradePrice *float32
+	Currency                                 *string
+	DetailInfos                              *struct {
+		DetailInfo []struct {
+			Resource                                 *string
+			OriginalPrice, DiscountPrice, TradePrice *float32
+		}
+	}
+}
+
+func prCents(f *float32) string {
+	return money.Amount(int64(float64(dara.Float32Value(f))*100 + 0.5)).String()
+}
+
+// prCheck checks a PriceInfo.Price: its amounts are want (no discount, in
+// CNY), its DetailInfos lines add up to it to the cent, each without a
+// discount, and are wantLines (unless nil).
+func prCheck(t *testing.T, what string, price any, want string, wantLines []prLine) {
 	t.Helper()
-	lcPrice(t, what+" TradePrice", float64(dara.Float32Value(trade)), want)
-	lcPrice(t, what+" OriginalPrice", float64(dara.Float32Value(original)), want)
-	lcPrice(t, what+" DiscountPrice", float64(dara.Float32Value(discount)), "0")
+	raw, err := json.Marshal(price)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p prPrice
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	lcPrice(t, what+" TradePrice", float64(dara.Float32Value(p.TradePrice)), want)
+	lcPrice(t, what+" OriginalPrice", float64(dara.Float32Value(p.OriginalPrice)), want)
+	lcPrice(t, what+" DiscountPrice", float64(dara.Float32Value(p.DiscountPrice)), "0")
+	if dara.StringValue(p.Currency) != "CNY" {
+		t.Errorf("%s: Currency %q", what, dara.StringValue(p.Currency))
+	}
+	if p.DetailInfos == nil {
+		t.Fatalf("%s: no DetailInfos", what)
+	}
+	var lines []prLine
 	var sum money.Amount
-	for _, l := range lines {
+	for _, d := range p.DetailInfos.DetailInfo {
+		l := prLine{dara.StringValue(d.Resource), prCents(d.TradePrice)}
+		lines = append(lines, l)
+		if prCents(d.OriginalPrice) != l.Price || prCents(d.DiscountPrice) != "0.00" {
+			t.Errorf("%s: line %s Original %v Discount %v Trade %v", what, l.Resource, dara.Float32Value(d.OriginalPrice), dara.Float32Value(d.DiscountPrice), dara.Float32Value(d.TradePrice))
+		}
 		a, err := money.Parse(l.Price)
 		if err != nil {
 			t.Fatalf("%s: line %+v: %v", what, l, err)
@@ -45,36 +83,8 @@ func prDetails(t *testing.T, what string, original, discount, trade *float32, li
 	if sum.String() != want {
 		t.Errorf("%s: DetailInfos %+v add up to %s, want %s", what, lines, sum, want)
 	}
-}
-
-func prCents(f *float32) string {
-	return money.Amount(int64(float64(dara.Float32Value(f))*100 + 0.5)).String()
-}
-
-// prPriceLines checks DescribePrice's answer and returns its lines.
-func prPriceLines(t *testing.T, what string, p *ecs2.DescribePriceResponseBodyPriceInfoPrice, want string) []prLine {
-	t.Helper()
-	var lines []prLine
-	if p.DetailInfos != nil {
-		for _, d := range p.DetailInfos.DetailInfo {
-			lines = append(lines, prLine{dara.StringValue(d.Resource), prCents(d.TradePrice)})
-			if prCents(d.OriginalPrice) != prCents(d.TradePrice) || prCents(d.DiscountPrice) != "0.00" {
-				t.Errorf("%s: line %s Original %v Discount %v Trade %v", what, dara.StringValue(d.Resource), dara.Float32Value(d.OriginalPrice), dara.Float32Value(d.DiscountPrice), dara.Float32Value(d.TradePrice))
-			}
-		}
-	}
-	prDetails(t, what, p.OriginalPrice, p.DiscountPrice, p.TradePrice, lines, want)
-	if dara.StringValue(p.Currency) != "CNY" {
-		t.Errorf("%s: Currency %q", what, dara.StringValue(p.Currency))
-	}
-	return lines
-}
-
-// prWantLines compares lines with the expected ones.
-func prWantLines(t *testing.T, what string, got, want []prLine) {
-	t.Helper()
-	if !slices.Equal(got, want) {
-		t.Errorf("%s: DetailInfos %+v, want %+v", what, got, want)
+	if wantLines != nil && !slices.Equal(lines, wantLines) {
+		t.Errorf("%s: DetailInfos %+v, want %+v", what, lines, wantLines)
 	}
 }
 
@@ -171,7 +181,7 @@ func TestPrices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prWantLines(t, "default", prPriceLines(t, "default", resp.Body.PriceInfo.Price, "300.00"),
+			prCheck(t, "default", resp.Body.PriceInfo.Price, "300.00",
 				[]prLine{{"instanceType", "300.00"}, {"systemDisk", "0.00"}})
 			// A system disk no bigger than the bundled one costs nothing.
 			resp, err = prDescribePrice(a.v2, "Month", 1, 1, func(r *ecs2.DescribePriceRequest) {
@@ -181,28 +191,28 @@ func TestPrices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prWantLines(t, "bundled disk, PayByTraffic", prPriceLines(t, "bundled disk, PayByTraffic", resp.Body.PriceInfo.Price, "300.00"),
+			prCheck(t, "bundled disk, PayByTraffic", resp.Body.PriceInfo.Price, "300.00",
 				[]prLine{{"instanceType", "300.00"}, {"systemDisk", "0.00"}, {"bandwidth", "0.00"}})
 			// The whole configuration, 3 months × 2 instances.
 			resp, err = prDescribePrice(a.v2, "Month", 3, 2, prFullPrice)
 			if err != nil {
 				t.Fatal(err)
 			}
-			prWantLines(t, "full", prPriceLines(t, "full", resp.Body.PriceInfo.Price, "3855.00"),
+			prCheck(t, "full", resp.Body.PriceInfo.Price, "3855.00",
 				[]prLine{{"instanceType", "1800.00"}, {"systemDisk", "960.00"}, {"dataDisk", "405.00"}, {"bandwidth", "690.00"}})
 			// An hour: 642.50 / 720 = 0.892… → 0.89 once, the lines its shares.
 			resp, err = prDescribePrice(a.v2, "Hour", 1, 1, prFullPrice)
 			if err != nil {
 				t.Fatal(err)
 			}
-			prWantLines(t, "hour", prPriceLines(t, "hour", resp.Body.PriceInfo.Price, "0.89"),
+			prCheck(t, "hour", resp.Body.PriceInfo.Price, "0.89",
 				[]prLine{{"instanceType", "0.42"}, {"systemDisk", "0.22"}, {"dataDisk", "0.09"}, {"bandwidth", "0.16"}})
 			// A year.
 			resp, err = prDescribePrice(a.v2, "Year", 1, 1, prFullPrice)
 			if err != nil {
 				t.Fatal(err)
 			}
-			prPriceLines(t, "year", resp.Body.PriceInfo.Price, "7710.00")
+			prCheck(t, "year", resp.Body.PriceInfo.Price, "7710.00", nil)
 
 			// Bad disks and bandwidth, with the codes RunInstances gives.
 			for _, c := range []struct {
@@ -320,13 +330,7 @@ func TestPrices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := rp.Body.PriceInfo.Price
-			var lines []prLine
-			for _, d := range p.DetailInfos.DetailInfo {
-				lines = append(lines, prLine{dara.StringValue(d.Resource), prCents(d.TradePrice)})
-			}
-			prDetails(t, "renewal price", p.OriginalPrice, p.DiscountPrice, p.TradePrice, lines, "642.50")
-			prWantLines(t, "renewal price", lines, []prLine{{"instanceType", "300.00"}, {"systemDisk", "160.00"}, {"dataDisk", "67.50"}, {"bandwidth", "115.00"}})
+			prCheck(t, "renewal price", rp.Body.PriceInfo.Price, "642.50", []prLine{{"instanceType", "300.00"}, {"systemDisk", "160.00"}, {"dataDisk", "67.50"}, {"bandwidth", "115.00"}})
 			before = rmBalance(t, a)
 			if _, err := a.v2.RenewInstance(&ecs2.RenewInstanceRequest{InstanceId: dara.String(id), Period: dara.Int32(1), PeriodUnit: dara.String("Month")}); err != nil {
 				t.Fatal(err)
@@ -344,12 +348,7 @@ func TestPrices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, lines = rp.Body.PriceInfo.Price, nil
-			for _, d := range p.DetailInfos.DetailInfo {
-				lines = append(lines, prLine{dara.StringValue(d.Resource), prCents(d.TradePrice)})
-			}
-			prDetails(t, "renewal price to day 15", p.OriginalPrice, p.DiscountPrice, p.TradePrice, lines, "85.67")
-			prWantLines(t, "renewal price to day 15", lines, []prLine{{"instanceType", "40.00"}, {"systemDisk", "21.33"}, {"dataDisk", "9.00"}, {"bandwidth", "15.34"}})
+			prCheck(t, "renewal price to day 15", rp.Body.PriceInfo.Price, "85.67", []prLine{{"instanceType", "40.00"}, {"systemDisk", "21.33"}, {"dataDisk", "9.00"}, {"bandwidth", "15.34"}})
 			for _, c := range []struct {
 				what string
 				req  *ecs2.RenewInstanceRequest
@@ -431,13 +430,7 @@ func TestPrices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := q.Body.PriceInfo.Price
-			var lines []prLine
-			for _, d := range p.DetailInfos.DetailInfo {
-				lines = append(lines, prLine{dara.StringValue(d.Resource), prCents(d.TradePrice)})
-			}
-			prDetails(t, "modification price", p.OriginalPrice, p.DiscountPrice, p.TradePrice, lines, "315.00")
-			prWantLines(t, "modification price", lines, []prLine{{"instanceType", "315.00"}, {"systemDisk", "0.00"}, {"dataDisk", "0.00"}})
+			prCheck(t, "modification price", q.Body.PriceInfo.Price, "315.00", []prLine{{"instanceType", "315.00"}, {"systemDisk", "0.00"}, {"dataDisk", "0.00"}})
 
 			// With the data disk moved to ESSD PL1 (100.00, +65.00):
 			// (600 + 100 − 335) × 756 / 720 = 383.25.
