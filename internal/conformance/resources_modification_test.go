@@ -469,6 +469,14 @@ func TestResourcesModification(t *testing.T) {
 						rmStop(t, a, id)
 					}
 					rmPromise(t, s, cat, a, id)
+					if strings.Contains(c.name, "disks") {
+						r := ecs.CreateDescribeDisksRequest()
+						r.RegionId, r.InstanceId, r.DiskType = rmRegion, id, "data"
+						resp, err := a.v1.DescribeDisks(r)
+						if err != nil || len(resp.Disks.Disk) != 1 || resp.Disks.Disk[0].Category == "cloud_efficiency" {
+							t.Errorf("the second upgrade did not move the data disk to a dearer category: %+v, %v", resp, err)
+						}
+					}
 				})
 			}
 			t.Run("Downgrade", func(t *testing.T) { t.Parallel(); rmTestDowngrade(t, s, cat) })
