@@ -193,6 +193,14 @@ func TestPrices(t *testing.T) {
 			}
 			prCheck(t, "bundled disk, PayByTraffic", resp.Body.PriceInfo.Price, "300.00",
 				[]prLine{{"instanceType", "300.00"}, {"systemDisk", "0.00"}, {"bandwidth", "0.00"}})
+			// A 40 GiB image's default system disk is the bundled one.
+			resp, err = prDescribePrice(a.v2, "Month", 2, 1, func(r *ecs2.DescribePriceRequest) {
+				r.ImageId = dara.String("win2022_21H2_x64_dtc_en-us_40G_alibase_20240515.vhd")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			prCheck(t, "40 GiB image", resp.Body.PriceInfo.Price, "600.00", []prLine{{"instanceType", "600.00"}, {"systemDisk", "0.00"}})
 			// The whole configuration, 3 months × 2 instances.
 			resp, err = prDescribePrice(a.v2, "Month", 3, 2, prFullPrice)
 			if err != nil {
@@ -235,6 +243,10 @@ func TestPrices(t *testing.T) {
 					r.DataDisk = []*ecs2.DescribePriceRequestDataDisk{{Category: dara.String("cloud_essd"), Size: dara.Int64(70000)}}
 				}},
 				{"ImageId", "InvalidImageId.NotFound", 404, func(r *ecs2.DescribePriceRequest) { r.ImageId = dara.String("no-such-image") }},
+				{"SystemDisk.Size below the image", "InvalidParameter", 400, func(r *ecs2.DescribePriceRequest) {
+					r.ImageId = dara.String("win2022_21H2_x64_dtc_en-us_40G_alibase_20240515.vhd")
+					r.SystemDisk = &ecs2.DescribePriceRequestSystemDisk{Size: dara.Int32(30)}
+				}},
 			} {
 				_, err := prDescribePrice(a.v2, "Month", 1, 1, c.edit)
 				lcWantV2(t, "DescribePrice "+c.what, err, c.code, c.status)

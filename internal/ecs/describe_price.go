@@ -63,7 +63,8 @@ type DescribePriceResponse struct {
 // region (InvalidZoneId.NotFound) that offers the type
 // (InvalidInstanceType.ZoneNotSupported); the region sells the type
 // (InvalidInstanceType.ValueNotSupported); ImageId, if given, exists
-// (InvalidImageId.NotFound); the disks are what RunInstances accepts for
+// (InvalidImageId.NotFound) and fits the system disk (InvalidParameter);
+// the disks are what RunInstances accepts for
 // the type (diskSpec; no more data disks than the type takes,
 // InstanceTypeNotSupported.TooManyDisksAttached); the bandwidth is what
 // RunInstances accepts (checkInternet).
@@ -105,17 +106,20 @@ func (s *Service) describePrice(ctx context.Context, env *rpc.Env, req *Describe
 			return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %q does not support the instance type %q.", zone.ZoneId, typ.InstanceTypeId)
 		}
 	}
-	sysSize := 20
+	imgSize := 0 // the smallest system disk the image needs
 	if req.ImageId != "" {
 		img, ok := env.Catalog.Image(req.ImageId)
 		if !ok {
 			return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
 		}
-		sysSize = max(img.Size, 20)
+		imgSize = img.Size
 	}
-	sys, err := s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, sysSize, true)
+	sys, err := s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, max(imgSize, 20), true)
 	if err != nil {
 		return nil, err
+	}
+	if sys.Size < imgSize {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", sys.Size, imgSize)
 	}
 	if len(req.DataDisk) > typ.DiskQuantity {
 		return nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(req.DataDisk))
