@@ -82,6 +82,8 @@ var (
 	InvalidInstanceTypeValueUnauthorizedUser                    = def(401, "InvalidInstanceType.ValueUnauthorized", "The specified InstanceType is not authorized.")                            // a RAM user asks for a type restricted for the account
 	InvalidInstanceTypeZoneNotSupported                         = def(403, "InvalidInstanceType.ZoneNotSupported", "The specified zone does not support this instancetype.")                    // the zone does not offer the type (RunInstances, CreateInstance docs); DescribePrice with a ZoneId
 	InvalidInstanceTypeFamilyNotFound                           = def(404, "InvalidInstanceTypeFamily.NotFound", "The specified InstanceTypeFamily does not exist.")
+	InvalidInternetChargeTypeValueNotSupported                  = def(400, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid.")
+	InvalidInternetChargeTypeValueNotSupportedFilter            = def(404, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid") // DescribeInstances: a filter value
 	InvalidNextToken                                            = def(400, "InvalidNextToken", "The specified NextToken is not valid.")
 	InvalidOperationEniCountExceeded                            = def(403, "InvalidOperation.EniCountExceeded", "%s")
 	InvalidOperationExceedInstanceTypeQueueNumber               = def(403, "InvalidOperation.ExceedInstanceTypeQueueNumber", "%s")

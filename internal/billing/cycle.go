@@ -1,6 +1,10 @@
 package billing
 
-import "time"
+import (
+	"time"
+
+	"github.com/ecsd/ecsd/internal/catalog"
+)
 
 // billingZone is the time zone in which subscription cycles end: at
 // 00:00:00 UTC+8 (spec/alibaba-api.md §2.3, "Billing cycle").
@@ -57,4 +61,28 @@ func addMonthsClamped(t time.Time, n int) time.Time {
 func MonthStart(t time.Time) time.Time {
 	l := t.In(billingZone)
 	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, billingZone).UTC()
+}
+
+// UnifiedEnd is where a renewal with ExpectedRenewDay day (1–28) moves a
+// subscription that ends at from: to the first 00:00:00 UTC+8 of that day
+// of a month after from, so that subscriptions renewed this way end on the
+// same day of the month. It is at most a month (and a day) after from.
+func UnifiedEnd(from time.Time, day int) time.Time {
+	local := from.In(billingZone)
+	end := time.Date(local.Year(), local.Month(), day, 0, 0, 0, 0, billingZone)
+	if !end.After(from) {
+		end = time.Date(local.Year(), local.Month()+1, day, 0, 0, 0, 0, billingZone)
+	}
+	return end.UTC()
+}
+
+// UnifiedRenewal prices a renewal from from to UnifiedEnd(from, day): the
+// configuration for H = ceil((end − from) / 1h) hours, Price with unit Hour
+// (P × H / 720, rounded once) — the hourly proration of ARCHITECTURE.md §5.
+// Both ends are at midnight UTC+8 for a subscription that has not expired,
+// so H is 24 × the days added and the price is P × days / 30.
+func UnifiedRenewal(c *catalog.Catalog, cfg Config, from time.Time, day int) (time.Time, Quote, error) {
+	end := UnifiedEnd(from, day)
+	q, err := Price(c, cfg, Hour, int(hoursLeft(from, end)), 1)
+	return end, q, err
 }

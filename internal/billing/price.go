@@ -1,8 +1,15 @@
-// Package billing holds ecsd's money rules (ARCHITECTURE.md §5). price.go is
-// the one place that turns catalog list prices into amounts: the price of a
-// new purchase now, and the upgrade fee and downgrade refund next to it.
-// Amounts are integer cents; every proration is exact and rounded once,
-// half-up, by money.MulDivRound.
+// Package billing holds ecsd's money rules (ARCHITECTURE.md §5). config.go
+// is the one place that turns catalog list prices into amounts: Price, the
+// price of a whole configuration (instance type, system disk, data disks,
+// public bandwidth) for a purchase or a renewal with its per-module lines,
+// and ChangeFee and DowngradeRefund (change.go) over the same monthly
+// prices for a spec change. Amounts are integer cents; every proration is
+// exact and rounded once, half-up.
+//
+// The type's monthly price P includes the system disk a purchase gets by
+// default, so a default purchase costs exactly P × N; a bigger or faster
+// system disk costs only its difference over that disk, data disks and
+// PayByBandwidth bandwidth cost in full (see Config).
 package billing
 
 import (
@@ -46,55 +53,4 @@ func MonthlyPrice(c *catalog.Catalog, regionID, typeID string) (money.Amount, er
 			"The specified InstanceType %q does not exist or beyond the permitted range: region %q does not sell it.", typeID, regionID)
 	}
 	return money.Amount(cents), nil
-}
-
-// ListPrice returns the list price of a new purchase: amount instances of
-// type typeID in region regionID, each for period units (ARCHITECTURE.md §5):
-//
-//	Hour   P × N / 720   (rounded once)
-//	Week   P × 7N / 30   (rounded once)
-//	Month  P × N
-//	Year   P × 12N
-//
-// The price of one instance is rounded once; amount instances cost exactly
-// amount times that, since each instance is billed on its own.
-//
-// It checks only what pricing needs, not the ranges an action allows (those
-// differ between DescribePrice and RunInstances). It returns
-// InvalidInstanceType.ValueNotSupported (see MonthlyPrice), InvalidPriceUnit
-// for another unit, InvalidPeriod for a period below 1 and InvalidAmount for
-// an amount below 1.
-func ListPrice(c *catalog.Catalog, regionID, typeID string, unit PriceUnit, period, amount int) (money.Amount, error) {
-	p, err := MonthlyPrice(c, regionID, typeID)
-	if err != nil {
-		return 0, err
-	}
-	if period < 1 {
-		return 0, apierr.InvalidPeriod.Newf("The specified Period %d is not valid: it must be at least 1.", period)
-	}
-	if amount < 1 {
-		return 0, apierr.InvalidAmount.Newf("The specified Amount %d is not valid: it must be at least 1.", amount)
-	}
-	one, ok := periodPrice(p, unit, period)
-	if !ok {
-		return 0, apierr.InvalidPriceUnit.Newf("The specified PriceUnit %q is not valid; use Hour, Week, Month or Year.", string(unit))
-	}
-	return one * money.Amount(amount), nil
-}
-
-// periodPrice is the price of one instance whose monthly list price is p,
-// for period units. It reports false for an unknown unit.
-func periodPrice(p money.Amount, unit PriceUnit, period int) (money.Amount, bool) {
-	n := int64(period)
-	switch unit {
-	case Hour:
-		return money.MulDivRound(p, n, HoursPerMonth), true
-	case Week:
-		return money.MulDivRound(p, 7*n, daysPerMonth), true
-	case Month:
-		return p * money.Amount(n), true
-	case Year:
-		return p * money.Amount(12*n), true
-	}
-	return 0, false
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/ecsd/ecsd/internal/money"
 )
 
-func TestListPrice(t *testing.T) {
+func TestPriceOfTheTypeAlone(t *testing.T) {
 	t.Parallel()
 	c := catalog.Default()
 	// ecs.g6.large costs 300.00 a month in cn-hangzhou (catalog doc).
@@ -28,14 +28,14 @@ func TestListPrice(t *testing.T) {
 		{Year, 5, 1000, 1800e6},  // the largest DescribePrice allows
 		{Month, 9, 1000, 2700e5}, // 300 × 9 × 1000
 	} {
-		got, err := ListPrice(c, "cn-hangzhou", "ecs.g6.large", tc.unit, tc.period, tc.amount)
-		if err != nil || got != tc.want {
-			t.Errorf("ListPrice(%s×%d, amount %d) = %s, %v; want %s", tc.unit, tc.period, tc.amount, got, err, tc.want)
+		got, err := Price(c, Config{RegionID: "cn-hangzhou", InstanceType: "ecs.g6.large"}, tc.unit, tc.period, tc.amount)
+		if err != nil || got.Total != tc.want {
+			t.Errorf("Price(%s×%d, amount %d) = %s, %v; want %s", tc.unit, tc.period, tc.amount, got.Total, err, tc.want)
 		}
 	}
 }
 
-func TestPeriodPriceRoundsHalfUpOnce(t *testing.T) {
+func TestProrateRoundsHalfUpOnce(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		p      money.Amount
@@ -49,14 +49,18 @@ func TestPeriodPriceRoundsHalfUpOnce(t *testing.T) {
 		{359, Hour, 1, 0},     // 0.4986… → 0
 		{30000, Hour, 5, 208}, // 208.33… once, not 5 × 42 = 210
 	} {
-		got, ok := periodPrice(tc.p, tc.unit, tc.period)
-		if !ok || got != tc.want {
-			t.Errorf("periodPrice(%d, %s, %d) = %d, %v; want %d", tc.p, tc.unit, tc.period, got, ok, tc.want)
+		num, den := int64(tc.period), int64(HoursPerMonth)
+		if tc.unit == Week {
+			num, den = 7*int64(tc.period), daysPerMonth
+		}
+		got := Quote{Lines: []Line{{ResourceInstanceType, tc.p}}}.prorate(num, den)
+		if got.Total != tc.want || got.Lines[0].Price != tc.want {
+			t.Errorf("prorate(%d, %s, %d) = %+v; want %d", tc.p, tc.unit, tc.period, got, tc.want)
 		}
 	}
 }
 
-func TestListPriceErrors(t *testing.T) {
+func TestPriceErrors(t *testing.T) {
 	t.Parallel()
 	c := catalog.Default()
 	for _, tc := range []struct {
@@ -71,7 +75,7 @@ func TestListPriceErrors(t *testing.T) {
 		{"period", "cn-hangzhou", "ecs.g6.large", Month, 0, 1, apierr.InvalidPeriod},
 		{"amount", "cn-hangzhou", "ecs.g6.large", Month, 1, 0, apierr.InvalidAmount},
 	} {
-		_, err := ListPrice(c, tc.region, tc.typ, tc.unit, tc.period, tc.amount)
+		_, err := Price(c, Config{RegionID: tc.region, InstanceType: tc.typ}, tc.unit, tc.period, tc.amount)
 		if !tc.want.Is(err) {
 			t.Errorf("%s: err = %v, want %s", tc.name, err, tc.want.Code)
 		}

@@ -28,6 +28,10 @@ type Catalog struct {
 	images   []*Image
 	prices   map[string]map[string]int64 // RegionId → InstanceTypeId → cents
 	stock    []Stock
+	// resourceDoc is the ResourcePrices section as read, for Dump;
+	// resourcePrices the same in cents.
+	resourceDoc    map[string]*ResourcePrices
+	resourcePrices map[string]resourcePrices
 
 	// Indexes built by Parse.
 	regionByID  map[string]*Region
@@ -59,6 +63,8 @@ type document struct {
 	Images        []*Image
 	Prices        map[string]map[string]string // RegionId → InstanceTypeId → "300.00"
 	Stock         []Stock
+	// ResourcePrices: RegionId → disk and bandwidth prices.
+	ResourcePrices map[string]*ResourcePrices
 }
 
 type zoneType struct{ zone, typ string }
@@ -75,6 +81,7 @@ var sections = []struct{ key, file string }{
 	{"Images", "images.json"},
 	{"Prices", "prices.json"},
 	{"Stock", "stock.json"},
+	{"ResourcePrices", "resource_prices.json"},
 }
 
 // embeddedDocument joins the embedded section files into one document.
@@ -190,6 +197,8 @@ func (c *Catalog) document() *document {
 		Images:        c.images,
 		Prices:        prices,
 		Stock:         c.stock,
+
+		ResourcePrices: c.resourceDoc,
 	}
 }
 

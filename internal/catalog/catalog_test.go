@@ -154,6 +154,35 @@ func TestPinnedPrices(t *testing.T) {
 	}
 }
 
+func TestPinnedResourcePrices(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for _, tc := range []struct {
+		region, category, pl string
+		want                 int64
+	}{
+		{"cn-hangzhou", "cloud_efficiency", "", 35},
+		{"cn-hangzhou", "cloud_essd", "PL0", 50},
+		{"cn-hangzhou", "cloud_essd", "PL1", 100},
+		{"cn-hangzhou", "cloud_essd", "PL2", 200},
+		{"cn-hangzhou", "cloud_ssd", "PL2", 100}, // the level counts for ESSDs only
+		{"eu-central-1", "cloud_essd", "PL1", 125},
+	} {
+		if got, ok := c.DiskPrice(tc.region, tc.category, tc.pl); !ok || got != tc.want {
+			t.Errorf("DiskPrice(%q, %q, %q) = %d, %v; want %d", tc.region, tc.category, tc.pl, got, ok, tc.want)
+		}
+	}
+	if got, ok := c.BandwidthPrice("cn-hangzhou"); !ok || got != 2300 {
+		t.Errorf("BandwidthPrice(cn-hangzhou) = %d, %v; want 2300", got, ok)
+	}
+	if got, ok := c.TrafficPrice("cn-hangzhou"); !ok || got != 80 {
+		t.Errorf("TrafficPrice(cn-hangzhou) = %d, %v; want 80", got, ok)
+	}
+	if _, ok := c.DiskPrice("cn-hangzhou", "local_nvme", ""); ok {
+		t.Error("DiskPrice priced an unknown category")
+	}
+}
+
 // TestPricesLinearInSize checks that within an enterprise family, types
 // with the same memory per vCPU cost the same per vCPU.
 func TestPricesLinearInSize(t *testing.T) {
@@ -414,6 +443,20 @@ func TestParseRejects(t *testing.T) {
 			findType(d, "ecs.g6.large").CpuCoreCount = -2
 			d.Prices["cn-hangzhou"]["ecs.c6.large"] = "abc"
 		}, []string{`"ecs.g6.large": CpuCoreCount`, `Prices["cn-hangzhou"]["ecs.c6.large"]: money: "abc"`}},
+		{"a region without disk and bandwidth prices", func(d *document) { delete(d.ResourcePrices, "cn-shanghai") },
+			[]string{`no disk and bandwidth prices for region "cn-shanghai"`}},
+		{"disk prices of an unknown region", func(d *document) { d.ResourcePrices["xx-nowhere-1"] = d.ResourcePrices["cn-hangzhou"] },
+			[]string{`ResourcePrices["xx-nowhere-1"]: unknown RegionId`}},
+		{"an unpriced ESSD level", func(d *document) { delete(d.ResourcePrices["cn-beijing"].Disks, "cloud_essd.PL3") },
+			[]string{`ResourcePrices["cn-beijing"].Disks: no price for "cloud_essd.PL3"`}},
+		{"an unknown disk", func(d *document) { d.ResourcePrices["cn-beijing"].Disks["cloud_essd"] = "1.00" },
+			[]string{`ResourcePrices["cn-beijing"].Disks["cloud_essd"]: unknown disk`}},
+		{"a bad bandwidth price", func(d *document) {
+			d.ResourcePrices["cn-beijing"].BandwidthPerMbps = "0.00"
+			d.ResourcePrices["cn-beijing"].TrafficPerGB = "0.8x"
+		}, []string{`ResourcePrices["cn-beijing"].BandwidthPerMbps: price must be positive`, `ResourcePrices["cn-beijing"].TrafficPerGB`}},
+		{"an image larger than the bundled system disk", func(d *document) { d.Images[0].Size = 41 },
+			[]string{`Size 41 GiB is larger than the 40 GiB system disk`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

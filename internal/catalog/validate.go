@@ -230,6 +230,21 @@ func build(doc *document) (*Catalog, error) {
 		c.prices[region] = byType
 	}
 
+	// Disk and bandwidth prices: every region has them.
+	c.resourceDoc = doc.ResourcePrices
+	c.resourcePrices = buildResourcePrices(doc.ResourcePrices, c.regionByID, bad)
+	for _, r := range doc.Regions {
+		if r != nil && doc.ResourcePrices[r.RegionId] == nil {
+			bad("ResourcePrices: no disk and bandwidth prices for region %q", r.RegionId)
+		}
+	}
+	// A type's price includes a system disk as large as any image.
+	for _, im := range doc.Images {
+		if im != nil && im.Size > BundledSystemDiskSize {
+			bad("Images %q: Size %d GiB is larger than the %d GiB system disk a type's price includes", im.ImageId, im.Size, BundledSystemDiskSize)
+		}
+	}
+
 	// Stock: which zone offers which type.
 	for i, s := range doc.Stock {
 		name := fmt.Sprintf("Stock[%d] {%s %s}", i, s.ZoneId, s.InstanceType)

@@ -114,11 +114,13 @@ func ctTestTerraformDestroy(t *testing.T, s *ecsdtest.Server, now time.Time) {
 	id := scRunning(t, a, "cn-hangzhou-i", "ecs.g6.large", lcParam("DataDisk.1.Category", "cloud_essd"), lcParam("DataDisk.1.Size", "40"))
 	cash0, _ := scBalance(t, a)
 	expires := scExpires(t, a, id)
-	p := scPrice(t, s, "ecs.g6.large")
-	// 757.5 hours left: Hd = 757, 300 × 757 / 720 = 315.42, more than the
-	// month cost (March has 31 days): the refund is capped at the 300.00 paid.
-	if v := scRefund(p, 0, now, expires, p, 0); v != 31542 {
-		t.Fatalf("the test's own refund value is %s, want 315.42", scAmount(v))
+	// P is the whole configuration: ecs.g6.large 300.00 and its 40 GiB
+	// ESSD data disk 40.00 a month.
+	p := scPrice(t, s, "ecs.g6.large") + 40*100
+	// 757.5 hours left: Hd = 757, 340 × 757 / 720 = 357.47, more than the
+	// month cost (March has 31 days): the refund is capped at the 340.00 paid.
+	if v := scRefund(p, 0, now, expires, p, 0); v != 35747 {
+		t.Fatalf("the test's own refund value is %s, want 357.47", scAmount(v))
 	}
 	refund := p
 

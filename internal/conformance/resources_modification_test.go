@@ -229,6 +229,77 @@ func rmListPrice(t *testing.T, cat *catalog.Catalog, typ string) money.Amount {
 	return p
 }
 
+// rmConfig is the instance's whole configuration as the API reports it
+// (DescribeInstances, DescribeDisks), with its type set to typ and the
+// disks of moves (disk id → category) moved.
+func rmConfig(t *testing.T, a *lcActor, id, typ string, moves map[string]string) billing.Config {
+	t.Helper()
+	i := a.one(t, id)
+	cfg := billing.Config{RegionID: rmRegion, InstanceType: typ, InternetChargeType: i.InternetChargeType, BandwidthOut: i.InternetMaxBandwidthOut}
+	r := ecs.CreateDescribeDisksRequest()
+	r.RegionId, r.InstanceId, r.PageSize = rmRegion, id, requests.NewInteger(100)
+	resp, err := a.v1.DescribeDisks(r)
+	if err != nil {
+		t.Fatalf("DescribeDisks %s: %v", id, err)
+	}
+	for _, d := range resp.Disks.Disk {
+		bd := billing.Disk{Category: d.Category, PerformanceLevel: d.PerformanceLevel, Size: d.Size}
+		if c, ok := moves[d.DiskId]; ok {
+			bd.Category, bd.PerformanceLevel = c, ""
+		}
+		if d.Type == "system" {
+			cfg.SystemDisk = bd
+		} else {
+			cfg.DataDisks = append(cfg.DataDisks, bd)
+		}
+	}
+	return cfg
+}
+
+// rmFee is the upgrade fee of changing the instance to typ with the disk
+// moves: §5's fee over P(whole configuration) before and after.
+func rmFee(t *testing.T, cat *catalog.Catalog, a *lcActor, id, typ string, moves map[string]string, now, until time.Time) money.Amount {
+	t.Helper()
+	cur := a.one(t, id).InstanceType
+	old, err := billing.Monthly(cat, rmConfig(t, a, id, cur, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, err := billing.Monthly(cat, rmConfig(t, a, id, typ, moves))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fee := billing.UpgradeFee(old.Total, nw.Total, now, until)
+	if moves == nil && old.Total-rmListPrice(t, cat, cur) != nw.Total-rmListPrice(t, cat, typ) {
+		// The disks and bandwidth cost the same with either type, so the
+		// fee is the type's (the bundled system disk is ESSD for both).
+		t.Errorf("%s → %s: the rest of the configuration costs %s before and %s after", cur, typ, old.Total-rmListPrice(t, cat, cur), nw.Total-rmListPrice(t, cat, typ))
+	}
+	return fee
+}
+
+// rmDearerDisk is a move of the instance's first data disk to a dearer
+// category that typ supports, if there is one.
+func rmDearerDisk(t *testing.T, a *lcActor, id string, to *catalog.InstanceType) map[string]string {
+	t.Helper()
+	r := ecs.CreateDescribeDisksRequest()
+	r.RegionId, r.InstanceId, r.DiskType = rmRegion, id, "data"
+	resp, err := a.v1.DescribeDisks(r)
+	if err != nil {
+		t.Fatalf("DescribeDisks %s: %v", id, err)
+	}
+	if len(resp.Disks.Disk) == 0 {
+		return nil
+	}
+	d := resp.Disks.Disk[0]
+	for _, c := range []string{"cloud_ssd", "cloud_essd"} {
+		if c != d.Category && slices.Contains(to.SupportedDiskCategories, c) && (d.Category == "cloud_efficiency" || d.Category == "cloud") {
+			return map[string]string{d.DiskId: c}
+		}
+	}
+	return nil
+}
+
 // rmWaitType waits until DescribeInstances reports the new type.
 func rmWaitType(t *testing.T, a *lcActor, id, typ string) ecs.Instance {
 	t.Helper()
@@ -259,10 +330,12 @@ func rmWantPrice(t *testing.T, what string, resp *ecs.DescribeInstanceModificati
 // rmPromise checks what DescribeResourcesModification promises for an
 // upgrade of the instance against the whole catalog, with the clock
 // standing still: every type offered as Available is quoted by
-// DescribeInstanceModificationPrice at billing.UpgradeFee, every other type
-// is refused by ModifyPrepayInstanceSpec (and by the price action) and
+// DescribeInstanceModificationPrice at billing.UpgradeFee over the whole
+// configuration (disks and bandwidth included), every other type is
+// refused by ModifyPrepayInstanceSpec (and by the price action) and
 // nothing changes; then it upgrades three times to offered types, each
-// charged exactly the quote.
+// charged exactly the quote — or, when the second moves a data disk to a
+// dearer category (Disk.N), the quote plus the disk's difference.
 func rmPromise(t *testing.T, s *ecsdtest.Server, cat *catalog.Catalog, a *lcActor, id string) {
 	t.Helper()
 	now := rmNow(t, s)
@@ -280,7 +353,7 @@ func rmPromise(t *testing.T, s *ecsdtest.Server, cat *catalog.Catalog, a *lcActo
 		}
 		if listed && o.Status == "Available" {
 			available++
-			want := billing.UpgradeFee(rmListPrice(t, cat, from), rmListPrice(t, cat, v), now, expired)
+			want := rmFee(t, cat, a, id, v, nil, now, expired)
 			if want <= 0 {
 				t.Errorf("%s → %s offered as an upgrade with a fee of %s", from, v, want)
 			}
@@ -322,14 +395,28 @@ func rmPromise(t *testing.T, s *ecsdtest.Server, cat *catalog.Catalog, a *lcActo
 			t.Fatalf("step %d: %s is offered no upgrade", step, cur)
 		}
 		pick := avail[[]int{0, len(avail) / 2, len(avail) - 1}[step]]
-		want := billing.UpgradeFee(rmListPrice(t, cat, cur), rmListPrice(t, cat, pick), now, expired)
+		want := rmFee(t, cat, a, id, pick, nil, now, expired)
 		quote, err := rmPrice(a, id, pick)
 		if err != nil {
 			t.Fatalf("quote %s → %s: %v", cur, pick, err)
 		}
 		rmWantPrice(t, cur+" → "+pick, quote, want)
+		var edit func(*ecs.ModifyPrepayInstanceSpecRequest)
+		to, _ := cat.Type(pick)
+		if moves := rmDearerDisk(t, a, id, to); step == 1 && moves != nil {
+			withDisk := rmFee(t, cat, a, id, pick, moves, now, expired)
+			if withDisk <= want {
+				t.Errorf("%s → %s moving %v: fee %s, not more than %s without the move", cur, pick, moves, withDisk, want)
+			}
+			want = withDisk
+			edit = func(r *ecs.ModifyPrepayInstanceSpecRequest) {
+				for d, c := range moves {
+					r.Disk = &[]ecs.ModifyPrepayInstanceSpecDisk{{DiskId: d, Category: c}}
+				}
+			}
+		}
 		bal := rmBalance(t, a)
-		resp, err := rmModify(a, id, pick, "upgrade", nil)
+		resp, err := rmModify(a, id, pick, "upgrade", edit)
 		if err != nil {
 			t.Fatalf("%s → %s was offered and quoted %s, but ModifyPrepayInstanceSpec: %v", cur, pick, want, err)
 		}
@@ -366,15 +453,30 @@ func TestResourcesModification(t *testing.T) {
 				{"g6.large Running", "cn-hangzhou-h", "ecs.g6.large", false},
 				{"c6.xlarge Stopped", "cn-hangzhou-i", "ecs.c6.xlarge", true},
 				{"r7.large Running", "cn-hangzhou-j", "ecs.r7.large", false},
+				{"g6.large with disks and bandwidth Running", "cn-hangzhou-k", "ecs.g6.large", false},
 			} {
 				t.Run("Promise "+c.name, func(t *testing.T) {
 					t.Parallel()
 					a := lcAccount(t, s, "rm-"+c.typ, "100000.00", "0.00")
-					id := rmBuy(t, a, c.zone, c.typ)
+					var opts []func(*ecs.RunInstancesRequest)
+					if strings.Contains(c.name, "disks") {
+						opts = append(opts, lcParam("SystemDisk.Size", "80"), lcParam("SystemDisk.PerformanceLevel", "PL2"),
+							lcParam("DataDisk.1.Category", "cloud_efficiency"), lcParam("DataDisk.1.Size", "200"),
+							lcParam("InternetChargeType", "PayByBandwidth"), lcParam("InternetMaxBandwidthOut", "3"))
+					}
+					id := rmBuy(t, a, c.zone, c.typ, opts...)
 					if c.stop {
 						rmStop(t, a, id)
 					}
 					rmPromise(t, s, cat, a, id)
+					if strings.Contains(c.name, "disks") {
+						r := ecs.CreateDescribeDisksRequest()
+						r.RegionId, r.InstanceId, r.DiskType = rmRegion, id, "data"
+						resp, err := a.v1.DescribeDisks(r)
+						if err != nil || len(resp.Disks.Disk) != 1 || resp.Disks.Disk[0].Category == "cloud_efficiency" {
+							t.Errorf("the second upgrade did not move the data disk to a dearer category: %+v, %v", resp, err)
+						}
+					}
 				})
 			}
 			t.Run("Downgrade", func(t *testing.T) { t.Parallel(); rmTestDowngrade(t, s, cat) })

@@ -55,7 +55,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeInstanceTypes", RAM: "ecs:DescribeInstanceTypes", Handle: rpc.Bind(describeInstanceTypes)},
 			{Name: "DescribeInstances", RAM: "ecs:DescribeInstances", Handle: rpc.Bind(s.describeInstances), Resources: anyInstance},
 			{Name: "DescribeNetworkInterfaces", RAM: "ecs:DescribeNetworkInterfaces", Handle: rpc.Bind(s.describeNetworkInterfaces), Resources: enisARN},
-			{Name: "DescribePrice", RAM: "ecs:DescribePrice", Handle: rpc.Bind(describePrice)},
+			{Name: "DescribePrice", RAM: "ecs:DescribePrice", Handle: rpc.Bind(s.describePrice)},
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
 			{Name: "DescribeRenewalPrice", RAM: "ecs:DescribeRenewalPrice", Handle: rpc.Bind(s.describeRenewalPrice), Resources: instanceARN("ResourceId")},
 			{Name: "DescribeResourcesModification", RAM: "ecs:DescribeResourcesModification", Handle: rpc.Bind(s.describeResourcesModification), Resources: instanceARN("ResourceId")},

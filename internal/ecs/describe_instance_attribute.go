@@ -38,7 +38,12 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
+	nets, err := env.Q().InternetOfInstances(ctx, []string{inst.ID})
+	if err != nil {
+		return nil, err
+	}
 	v := viewInstance(s.Catalog, inst, tags[inst.ID])
+	internetView(&v, nets[inst.ID])
 	v.NetworkInterfaces.NetworkInterface = eniViews(enis[inst.ID])
 	v.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
 	return &DescribeInstanceAttributeResponse{InstanceView: v}, nil

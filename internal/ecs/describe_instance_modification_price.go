@@ -36,7 +36,8 @@ type DescribeInstanceModificationPriceResponse struct {
 // function ModifyPrepayInstanceSpec uses — checkSpecChange with
 // OperatorType=upgrade, so a quote is given exactly when the change would be
 // accepted now (stock included) and TradePrice is the order's amount
-// (billing.UpgradeFee to ExpiredTime). ecsd gives no discounts.
+// (billing.ChangeFee to ExpiredTime over the whole configuration, with one
+// DetailInfos line per module). ecsd gives no discounts.
 //
 // The rules' errors are answered as they are, except the ones this action
 // documents under its own codes: an expired instance is InstanceExpired
@@ -79,5 +80,5 @@ func (s *Service) describeInstanceModificationPrice(ctx context.Context, env *rp
 	if len(req.DataDisk) > 0 {
 		return nil, apierr.PriceNotFound.Newf("The price of the specified resource is not found: ecsd sells no subscription data disks (DataDisk.N).")
 	}
-	return &DescribeInstanceModificationPriceResponse{PriceInfo: listPriceInfo(plan.amount)}, nil
+	return &DescribeInstanceModificationPriceResponse{PriceInfo: quotePriceInfo(plan.fee)}, nil
 }

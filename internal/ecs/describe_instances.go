@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsd/ecsd/internal/apierr"
+	"github.com/ecsd/ecsd/internal/billing"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
 )
@@ -35,7 +36,9 @@ type DescribeInstancesRequest struct {
 	// ecsd answers every attribute it models on every call, so it only
 	// checks that each names one the API defines (Terraform sends four).
 	AdditionalAttributes []string   `param:"AdditionalAttributes"`
-	_                    rpc.Refuse `refuse:"PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
+	PublicIpAddresses    []string   `param:"PublicIpAddresses,json"`
+	InternetChargeType   string     `param:"InternetChargeType"`
+	_                    rpc.Refuse `refuse:"InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType" why:"this network filter is not modelled"`
 	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
 	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
 }
@@ -91,6 +94,9 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
 		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+	}
+	if err := internetFilter(req, &f); err != nil {
+		return nil, err
 	}
 	if len(req.PrivateIpAddresses) > 100 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
@@ -155,12 +161,17 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	nets, err := env.Q().InternetOfInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
 		v := viewInstance(s.Catalog, i, tags[i.ID])
 		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
 		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
+		internetView(&v, nets[i.ID])
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil
@@ -177,6 +188,22 @@ func decodeCursor(token string) (string, error) {
 		}
 	}
 	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
+}
+
+// internetFilter reads the public internet filters: PublicIpAddresses (a
+// JSON list, at most 100) and InternetChargeType
+// (InvalidInternetChargeType.ValueNotSupported, 404, for another value).
+func internetFilter(req *DescribeInstancesRequest, f *store.InstanceFilter) error {
+	if len(req.PublicIpAddresses) > 100 {
+		return apierr.InvalidParameter.Newf("The specified parameter PublicIpAddresses is not valid: at most 100 addresses are allowed.")
+	}
+	switch req.InternetChargeType {
+	case "", billing.PayByBandwidth, billing.PayByTraffic:
+	default:
+		return apierr.InvalidInternetChargeTypeValueNotSupportedFilter.Newf("The specified InternetChargeType %q is not valid; use PayByBandwidth or PayByTraffic.", req.InternetChargeType)
+	}
+	f.PublicIPs, f.InternetChargeType = req.PublicIpAddresses, req.InternetChargeType
+	return nil
 }
 
 // groupsOf is an instance's security groups, as joined; an instance made

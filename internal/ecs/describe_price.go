@@ -6,26 +6,40 @@ import (
 
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/billing"
-	"github.com/ecsd/ecsd/internal/money"
 	"github.com/ecsd/ecsd/internal/rpc"
 )
 
 // DescribePriceRequest is DescribePrice's input (spec/alibaba-api.md §10.2).
-// ecsd prices instances only; the disk, bandwidth and image parameters are
-// ignored, as ECS ignores parameters an action does not name.
+// An instance is priced with its system disk, data disks and public
+// bandwidth (billing.Config); ImageId sets the default system disk size,
+// as it does for RunInstances.
 type DescribePriceRequest struct {
 	rpc.AccountDelegation
-	RegionId     string     `param:"RegionId,required"`
-	ResourceType string     `param:"ResourceType"` // default instance
-	InstanceType string     `param:"InstanceType"` // required for instance
-	ZoneId       string     `param:"ZoneId"`
-	PriceUnit    string     `param:"PriceUnit"` // Hour (default), Month or Year
-	Period       *int       `param:"Period"`    // default 1
-	Amount       *int       `param:"Amount"`    // default 1
-	_            rpc.Refuse `refuse:"SystemDisk,DataDisk,InternetChargeType,InternetMaxBandwidthOut=0,Isp" why:"ecsd prices the instance type only; disks and bandwidth are not priced"`
-	_            rpc.Refuse `refuse:"ImageId,Platform,InstanceNetworkType=vpc,IoOptimized=optimized" why:"image licences and classic networks are not priced"`
-	_            rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotDuration" why:"spot instances are not modelled"`
-	_            rpc.Refuse `refuse:"Scope,OfferingType,Capacity,StartTime,RecurrenceRules,AssuranceTimes,InstanceAmount,InstanceTypeList,InstanceCpuCoreCount,DedicatedHostType,SchedulerOptions" why:"reserved instances, savings plans, elasticity assurances and dedicated hosts are not modelled"`
+	RegionId     string `param:"RegionId,required"`
+	ResourceType string `param:"ResourceType"` // default instance
+	InstanceType string `param:"InstanceType"` // required for instance
+	ZoneId       string `param:"ZoneId"`
+	PriceUnit    string `param:"PriceUnit"` // Hour (default), Month or Year
+	Period       *int   `param:"Period"`    // default 1
+	Amount       *int   `param:"Amount"`    // default 1
+	ImageId      string `param:"ImageId"`
+	SystemDisk   struct {
+		Category         string `param:"Category"`
+		Size             *int   `param:"Size"`
+		PerformanceLevel string `param:"PerformanceLevel"`
+	} `param:"SystemDisk"`
+	DataDisk []struct {
+		Category         string     `param:"Category"`
+		Size             *int       `param:"Size"`
+		PerformanceLevel string     `param:"PerformanceLevel"`
+		_                rpc.Refuse `refuse:"ProvisionedIops" why:"provisioned IOPS are not modelled"`
+	} `param:"DataDisk"`
+	InternetChargeType      string     `param:"InternetChargeType"`
+	InternetMaxBandwidthOut *int       `param:"InternetMaxBandwidthOut"`
+	_                       rpc.Refuse `refuse:"Isp" why:"public bandwidth is BGP (multi-line) only"`
+	_                       rpc.Refuse `refuse:"Platform,InstanceNetworkType=vpc,IoOptimized=optimized" why:"image licences and classic networks are not priced"`
+	_                       rpc.Refuse `refuse:"SpotStrategy=NoSpot,SpotDuration" why:"spot instances are not modelled"`
+	_                       rpc.Refuse `refuse:"Scope,OfferingType,Capacity,StartTime,RecurrenceRules,AssuranceTimes,InstanceAmount,InstanceTypeList,InstanceCpuCoreCount,DedicatedHostType,SchedulerOptions" why:"reserved instances, savings plans, elasticity assurances and dedicated hosts are not modelled"`
 }
 
 // DescribePriceResponse is the price of the resources asked for.
@@ -34,35 +48,11 @@ type DescribePriceResponse struct {
 	PriceInfo PriceInfo
 }
 
-// PriceInfo is the price block of the ECS price actions: DescribePrice,
-// DescribeInstanceModificationPrice and DescribeRenewalPrice.
-type PriceInfo struct {
-	Price Price
-	Rules struct {
-		Rule []PriceRule
-	}
-}
-
-// Price is an amount with its discount. The SDKs type the amounts as
-// floats, so they are JSON numbers. TradePrice = OriginalPrice −
-// DiscountPrice.
-type Price struct {
-	OriginalPrice money.Number
-	DiscountPrice money.Number
-	TradePrice    money.Number
-	Currency      string
-}
-
-// PriceRule is a promotion rule applied to a price. ecsd has no promotions,
-// so Rules.Rule is always empty; the type gives the list its wire shape.
-type PriceRule struct {
-	RuleId      int64
-	Description string
-}
-
 // describePrice handles DescribePrice for ResourceType=instance: the list
-// price of Amount new instances for Period PriceUnits, from billing.ListPrice.
-// ecsd gives no discounts: DiscountPrice is 0 and TradePrice the list price.
+// price of Amount new instances for Period PriceUnits, with their disks and
+// bandwidth, from billing.Price — what RunInstances charges for the same
+// configuration. ecsd gives no discounts: DiscountPrice is 0 and TradePrice
+// the list price; DetailInfos has one line per module.
 //
 // Checks, in order: RegionId exists (InvalidRegionId.NotFound); ResourceType
 // is instance (InvalidResourceType.NotFound); PriceUnit is Hour, Month or
@@ -72,8 +62,13 @@ type PriceRule struct {
 // not retired (InstanceType.Offline); ZoneId, if given, is a zone of the
 // region (InvalidZoneId.NotFound) that offers the type
 // (InvalidInstanceType.ZoneNotSupported); the region sells the type
-// (InvalidInstanceType.ValueNotSupported).
-func describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest) (*DescribePriceResponse, error) {
+// (InvalidInstanceType.ValueNotSupported); ImageId, if given, exists
+// (InvalidImageId.NotFound) and fits the system disk (InvalidParameter);
+// the disks are what RunInstances accepts for
+// the type (diskSpec; no more data disks than the type takes,
+// InstanceTypeNotSupported.TooManyDisksAttached); the bandwidth is what
+// RunInstances accepts (checkInternet).
+func (s *Service) describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest) (*DescribePriceResponse, error) {
 	if _, err := getRegion(env.Catalog, req.RegionId); err != nil {
 		return nil, err
 	}
@@ -111,11 +106,41 @@ func describePrice(ctx context.Context, env *rpc.Env, req *DescribePriceRequest)
 			return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %q does not support the instance type %q.", zone.ZoneId, typ.InstanceTypeId)
 		}
 	}
-	total, err := billing.ListPrice(env.Catalog, req.RegionId, typ.InstanceTypeId, unit, period, amount)
+	imgSize := 0 // the smallest system disk the image needs
+	if req.ImageId != "" {
+		img, ok := env.Catalog.Image(req.ImageId)
+		if !ok {
+			return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
+		}
+		imgSize = img.Size
+	}
+	sys, err := s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, max(imgSize, 20), true)
 	if err != nil {
 		return nil, err
 	}
-	return &DescribePriceResponse{PriceInfo: listPriceInfo(total)}, nil
+	if sys.Size < imgSize {
+		return nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", sys.Size, imgSize)
+	}
+	if len(req.DataDisk) > typ.DiskQuantity {
+		return nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(req.DataDisk))
+	}
+	var data []diskSpec
+	for _, d := range req.DataDisk {
+		spec, err := s.diskSpec(typ, d.Category, d.PerformanceLevel, d.Size, 20, false)
+		if err != nil {
+			return nil, err
+		}
+		data = append(data, spec)
+	}
+	net, err := checkInternet(req.InternetChargeType, req.InternetMaxBandwidthOut, nil)
+	if err != nil {
+		return nil, err
+	}
+	q, err := billing.Price(env.Catalog, purchaseConfig(req.RegionId, typ.InstanceTypeId, sys, data, net), unit, period, amount)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribePriceResponse{PriceInfo: quotePriceInfo(q)}, nil
 }
 
 // pricePeriod reads PriceUnit (def when empty) and Period (1 when absent)
@@ -144,13 +169,4 @@ func pricePeriod(unitParam string, period *int, def billing.PriceUnit, maxPeriod
 		return "", 0, apierr.InvalidPeriod.Newf("The specified Period %d is not valid for PriceUnit %s; use 1 to %d.", n, unit, limit)
 	}
 	return unit, n, nil
-}
-
-// listPriceInfo is the price block of a list price: ecsd gives no
-// discounts, so DiscountPrice is 0 and TradePrice the list price.
-func listPriceInfo(total money.Amount) PriceInfo {
-	var pi PriceInfo
-	pi.Price = Price{OriginalPrice: money.Number(total), TradePrice: money.Number(total), Currency: billing.Currency}
-	pi.Rules.Rule = []PriceRule{}
-	return pi
 }

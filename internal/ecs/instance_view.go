@@ -70,6 +70,9 @@ type InstanceView struct {
 	SpotPriceLimit           *float64 `json:",omitempty" xml:",omitempty"`
 	SpotDuration             *int     `json:",omitempty" xml:",omitempty"`
 	SpotInterruptionBehavior string   `json:",omitempty" xml:",omitempty"`
+
+	// The public bandwidth limits, Mbit/s (internetView).
+	InternetMaxBandwidthIn, InternetMaxBandwidthOut int
 }
 
 // NetworkInterfaceView is one ENI of an instance.
@@ -95,8 +98,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 		InstanceId: i.ID, InstanceName: i.Name, Description: i.Description, HostName: i.HostName,
 		RegionId: i.RegionID, ZoneId: i.ZoneID, InstanceType: i.InstanceType,
 		Status: i.Status, StoppedMode: "Not-applicable", InstanceChargeType: i.ChargeType,
-		InternetChargeType: "PayByTraffic", CreationTime: rpc.FormatTime(i.CreationTime),
-		StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
+		CreationTime: rpc.FormatTime(i.CreationTime), StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
 		IoOptimized: true, SerialNumber: i.ID, ResourceGroupId: "",
 	}
 	if i.Status == store.StatusStopped && i.StoppedMode != "" {
@@ -125,7 +127,7 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 	}
 	v.VpcAttributes.VpcId, v.VpcAttributes.VSwitchId = i.VpcID, i.VSwitchID
 	v.VpcAttributes.PrivateIpAddress.IpAddress = []string{i.PrivateIP}
-	v.PublicIpAddress.IpAddress = []string{}
+	internetView(&v, nil)
 	v.InnerIpAddress.IpAddress = []string{}
 	v.NetworkInterfaces.NetworkInterface = []NetworkInterfaceView{}
 	v.OperationLocks.LockReason = []LockReasonView{}

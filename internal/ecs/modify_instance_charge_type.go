@@ -58,9 +58,11 @@ type convertConfig struct {
 //
 // PrePaid → PostPaid gives back the rest of the subscription: for each
 // instance the downgrade refund of ARCHITECTURE.md §5 with P(new) = 0 (the
-// cash share of P × Hd / 720), in one Refund order, and the instances are
+// cash share of P × Hd / 720, P the whole configuration's monthly price,
+// billing.Monthly), in one Refund order, and the instances are
 // pay-as-you-go at once. PostPaid → PrePaid buys Period × PeriodUnit like
-// a purchase, in one Convert order: paid now (AutoPay, the default), or
+// a purchase (billing.Price of the configuration, data disks only with
+// IncludeDataDisks), in one Convert order: paid now (AutoPay, the default), or
 // Unpaid until paid through the admin API, the instances held meanwhile.
 // A change of charge type takes the instance's in-flight claim, the one a
 // spec change takes, so the two never run at once.
@@ -147,18 +149,29 @@ func (s *Service) modifyInstanceChargeType(ctx context.Context, env *rpc.Env, re
 		// 5. The money: the refund of the rest of the subscription, or
 		// the price of the new one.
 		var fee money.Amount
+		cfg, err := instanceConfig(ctx, tx.Q, inst)
+		if err != nil {
+			return nil, err
+		}
 		if target == store.PostPaid {
-			p, err := billing.MonthlyPrice(s.Catalog, inst.RegionID, inst.InstanceType)
+			m, err := billing.Monthly(s.Catalog, cfg)
 			if err != nil {
 				return nil, err
 			}
-			refund, err := refundOf(ctx, tx.Q, inst, p, 0, now)
+			refund, err := refundOf(ctx, tx.Q, inst, m.Total, 0, now)
 			if err != nil {
 				return nil, err
 			}
 			fee = -refund
-		} else if fee, err = billing.ListPrice(s.Catalog, inst.RegionID, inst.InstanceType, unit, period, 1); err != nil {
-			return nil, err
+		} else {
+			if !req.IncludeDataDisks {
+				cfg.DataDisks = nil // they stay pay-as-you-go
+			}
+			q, err := billing.Price(s.Catalog, cfg, unit, period, 1)
+			if err != nil {
+				return nil, err
+			}
+			fee = q.Total
 		}
 		fees[inst.ID] = fee
 		total += fee

@@ -3,6 +3,7 @@ package ecs
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/ecsd/ecsd/internal/apierr"
@@ -82,6 +83,8 @@ type changeConfig struct {
 	Online             bool         `json:",omitempty"`
 	RefundedVcpu       int          `json:",omitempty"`
 	Disks              []DiskChange `json:",omitempty"`
+	// SystemDisk is the system disk's move to SystemDisk.Category.
+	SystemDisk *DiskChange `json:",omitempty"`
 }
 
 // acceptChange turns a checked plan into an order, in the request's
@@ -98,6 +101,11 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 	cfg := changeConfig{
 		From: p.inst.InstanceType, To: p.to.InstanceTypeId, FromZoneId: p.inst.ZoneID, ZoneId: p.zoneID,
 		RebootWhenFinished: in.RebootWhenFinished, Online: p.online, Disks: in.Disks,
+	}
+	for _, d := range p.disks {
+		if d.disk.Type == store.DiskSystem {
+			cfg.SystemDisk = &DiskChange{DiskID: d.disk.ID, Category: d.category}
+		}
 	}
 	if !p.rebootAt.IsZero() {
 		cfg.RebootTime = p.rebootAt.Format(time.RFC3339)
@@ -275,7 +283,11 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, args SpecChange
 	if err != nil || !applied {
 		return err
 	}
-	for _, d := range cfg.Disks {
+	moves := cfg.Disks
+	if cfg.SystemDisk != nil {
+		moves = append(slices.Clone(moves), *cfg.SystemDisk)
+	}
+	for _, d := range moves {
 		pl := d.PerformanceLevel
 		if d.Category == "cloud_essd" && pl == "" {
 			pl = "PL1"

@@ -79,7 +79,7 @@ type RunInstancesRequest struct {
 	RamRoleName string     `param:"RamRoleName"`
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
-	_           rpc.Refuse `refuse:"InternetChargeType=PayByTraffic,InternetMaxBandwidthOut=0,InternetMaxBandwidthIn,Isp" why:"public IP addresses and bandwidth are not modelled"`
+	_           rpc.Refuse `refuse:"Isp" why:"public bandwidth is BGP (multi-line) only"`
 	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
 	_           rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
 	_           rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
@@ -100,6 +100,10 @@ type RunInstancesRequest struct {
 	SpotDuration             *int     `param:"SpotDuration"`
 	SpotInterruptionBehavior string   `param:"SpotInterruptionBehavior"`
 	CreditSpecification      string   `param:"CreditSpecification"`
+	// Public bandwidth and IP address (checkInternet, addInternet).
+	InternetChargeType      string `param:"InternetChargeType"`
+	InternetMaxBandwidthOut *int   `param:"InternetMaxBandwidthOut"`
+	InternetMaxBandwidthIn  *int   `param:"InternetMaxBandwidthIn"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -154,6 +158,7 @@ type purchasePlan struct {
 	sysDisk   diskSpec
 	dataDisks []diskSpec
 	lifecycle lifecyclePlan
+	internet  internetSpec
 }
 
 type diskSpec struct {
@@ -168,8 +173,8 @@ var (
 	weekPeriods         = []int{1, 2, 3, 4}
 	autoRenewMonths     = []int{1, 2, 3, 6, 12, 24, 36, 48, 60}
 	autoRenewWeeks      = []int{1, 2, 3}
-	knownDiskCategories = []string{"cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"}
-	performanceLevel    = []string{"PL0", "PL1", "PL2", "PL3"}
+	knownDiskCategories = catalog.DiskCategories
+	performanceLevel    = catalog.PerformanceLevels
 )
 
 // planPurchase checks a RunInstances request as real ECS does, in order,
@@ -293,8 +298,11 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, err
 	}
 
-	// Network interfaces, addresses and queues.
+	// Network interfaces, addresses and queues; public bandwidth.
 	if err := checkNetwork(typ, req, p); err != nil {
+		return nil, err
+	}
+	if p.internet, err = checkInternet(req.InternetChargeType, req.InternetMaxBandwidthOut, req.InternetMaxBandwidthIn); err != nil {
 		return nil, err
 	}
 	switch req.CpuOptions.NestedVirtualization {
@@ -485,13 +493,7 @@ func (s *Service) diskSpec(t *catalog.InstanceType, category, pl string, size *i
 		d.Size = *size
 	}
 	if d.Category == "" {
-		d.Category = "cloud_efficiency"
-		if slices.Contains(t.SupportedDiskCategories, "cloud_essd") {
-			d.Category = "cloud_essd"
-		}
-		if !slices.Contains(t.SupportedDiskCategories, d.Category) && len(t.SupportedDiskCategories) > 0 {
-			d.Category = t.SupportedDiskCategories[0]
-		}
+		d.Category = t.DefaultDiskCategory()
 	}
 	if !slices.Contains(knownDiskCategories, d.Category) {
 		if system {
@@ -655,9 +657,11 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 	var expires time.Time
 	status := store.StatusPending
 	if p.prepaid {
-		if res.Price, err = billing.ListPrice(s.Catalog, p.region.RegionId, p.typ.InstanceTypeId, p.unit, p.period, n); err != nil {
+		q, err := billing.Price(s.Catalog, purchaseConfig(p.region.RegionId, p.typ.InstanceTypeId, p.sysDisk, p.dataDisks, p.internet), p.unit, p.period, n)
+		if err != nil {
 			return nil, err
 		}
+		res.Price = q.Total
 		expires = billing.SubscriptionEnd(now, p.period, p.unit)
 	}
 	for range n {
@@ -694,6 +698,9 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			return nil, err
 		}
 		if err := tx.InstanceInsert(ctx, inst); err != nil {
+			return nil, err
+		}
+		if err := addInternet(ctx, tx, s.Catalog, inst, p.internet); err != nil {
 			return nil, err
 		}
 		for _, g := range p.groups {

@@ -57,6 +57,8 @@ type specChangePlan struct {
 	online     bool
 	rebootAt   time.Time
 	disks      []plannedDisk
+	// fee is the upgrade fee with its lines (amount is its total).
+	fee billing.Quote
 }
 
 type plannedDisk struct {
@@ -217,13 +219,43 @@ func (s *Service) checkSpecChange(ctx context.Context, env *rpc.Env, in SpecChan
 	if err := checkBillingPermissions(ctx, env, in, inst, p.direction); err != nil {
 		return nil, err
 	}
-	// 19. The price: an upgrade fee to the end (or EndTime), or a refund.
+	// 19. The price: an upgrade fee to the end (or EndTime), or a refund,
+	// over the whole configuration before and after: the type, the disks
+	// that move category, the bandwidth (ARCHITECTURE.md §5 with P(config)).
+	oldQ, newQ, err := s.changeQuotes(ctx, q, inst, to, p)
+	if err != nil {
+		return nil, err
+	}
 	if p.direction == Upgrade {
-		p.amount = billing.UpgradeFee(p.pOld, p.pNew, now, p.until)
-	} else if p.amount, err = refundOf(ctx, q, inst, p.pOld, p.pNew, now); err != nil {
+		p.fee = billing.ChangeFee(oldQ, newQ, now, p.until)
+		p.amount = p.fee.Total
+	} else if p.amount, err = refundOf(ctx, q, inst, oldQ.Total, newQ.Total, now); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// changeQuotes are the monthly prices of the instance's configuration
+// before and after the planned change.
+func (s *Service) changeQuotes(ctx context.Context, q store.Q, inst *store.Instance, to *catalog.InstanceType, p *specChangePlan) (billing.Quote, billing.Quote, error) {
+	moved := map[string]plannedDisk{}
+	for _, d := range p.disks {
+		moved[d.disk.ID] = d
+	}
+	oldCfg, err := instanceConfig(ctx, q, inst)
+	if err != nil {
+		return billing.Quote{}, billing.Quote{}, err
+	}
+	newCfg, err := changedConfig(ctx, q, inst, to.InstanceTypeId, moved)
+	if err != nil {
+		return billing.Quote{}, billing.Quote{}, err
+	}
+	oldQ, err := billing.Monthly(s.Catalog, oldCfg)
+	if err != nil {
+		return billing.Quote{}, billing.Quote{}, err
+	}
+	newQ, err := billing.Monthly(s.Catalog, newCfg)
+	return oldQ, newQ, err
 }
 
 // refundOf is what giving up the difference between the monthly prices
@@ -454,6 +486,9 @@ func (s *Service) checkFit(ctx context.Context, q store.Q, inst *store.Instance,
 			}
 			if !slices.Contains(to.SupportedDiskCategories, cat) {
 				return apierr.InvalidSystemDiskCategoryNotMatchInstanceType.Newf("The system disk category %s does not match the instance type %s.", cat, to.InstanceTypeId)
+			}
+			if cat != d.Category {
+				p.disks = append(p.disks, plannedDisk{disk: d, category: cat})
 			}
 			continue
 		}

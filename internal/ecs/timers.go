@@ -86,7 +86,7 @@ func (s *Service) expire(ctx context.Context, tx *store.Tx, id string, at time.T
 		if inst.AutoRenewUnit == string(billing.Week) {
 			unit = billing.Week
 		}
-		_, err := s.renew(ctx, tx, at, inst, inst.AutoRenewPeriod, unit)
+		_, err := s.renew(ctx, tx, at, inst, renewalTerm{period: inst.AutoRenewPeriod, unit: unit})
 		if err == nil {
 			return nil
 		}
@@ -103,31 +103,63 @@ func (s *Service) expire(ctx context.Context, tx *store.Tx, id string, at time.T
 	return tx.InstanceSetExpiry(ctx, inst.ID, inst.ExpiredTime, true)
 }
 
-// renew creates and pays a Renew order for period units and moves the
+// renewalTerm is how long a renewal runs: period units, or (day > 0) to
+// the day of the month ExpectedRenewDay names.
+type renewalTerm struct {
+	period int
+	unit   billing.PriceUnit
+	day    int
+}
+
+// renewalQuote is what renewing inst for term costs at now, with the
+// subscription's new start and end: a renewal extends the subscription
+// from its end; an instance that has already expired starts a new cycle
+// from now instead, so it is never charged for time that has passed. The
+// whole configuration is priced (instanceConfig), by billing.Price for a
+// period and billing.UnifiedRenewal for a day.
+func (s *Service) renewalQuote(ctx context.Context, q store.Q, now time.Time, inst *store.Instance, term renewalTerm) (start, end time.Time, quote billing.Quote, err error) {
+	cfg, err := instanceConfig(ctx, q, inst)
+	if err != nil {
+		return start, end, quote, err
+	}
+	start = inst.ExpiredTime
+	if inst.Expired {
+		start = now
+	}
+	if term.day > 0 {
+		end, quote, err = billing.UnifiedRenewal(s.Catalog, cfg, start, term.day)
+		return start, end, quote, err
+	}
+	end = billing.RenewalEnd(inst.ExpiredTime, term.period, term.unit)
+	if inst.Expired {
+		end = billing.SubscriptionEnd(now, term.period, term.unit)
+	}
+	quote, err = billing.Price(s.Catalog, cfg, term.unit, term.period, 1)
+	return start, end, quote, err
+}
+
+// renew creates and pays a Renew order for the term and moves the
 // subscription's end, scheduling the next expiry.
-func (s *Service) renew(ctx context.Context, tx *store.Tx, now time.Time, inst *store.Instance, period int, unit billing.PriceUnit) (*store.Order, error) {
+func (s *Service) renew(ctx context.Context, tx *store.Tx, now time.Time, inst *store.Instance, term renewalTerm) (*store.Order, error) {
 	// The instance's lock comes before the account's (store's lock order):
 	// a spec change of the same instance takes them in that order too.
 	inst, err := tx.InstanceLock(ctx, inst.ID)
 	if err != nil {
 		return nil, err
 	}
-	price, err := billing.ListPrice(s.Catalog, inst.RegionID, inst.InstanceType, unit, period, 1)
+	start, end, quote, err := s.renewalQuote(ctx, tx.Q, now, inst, term)
 	if err != nil {
 		return nil, err
 	}
-	// A renewal extends the subscription from its end; an instance that has
-	// already expired starts a new cycle from now instead, so it is never
-	// charged for time that has passed.
-	start, end := inst.ExpiredTime, billing.RenewalEnd(inst.ExpiredTime, period, unit)
-	if inst.Expired {
-		start, end = now, billing.SubscriptionEnd(now, period, unit)
+	cfg := map[string]any{"Period": term.period, "PeriodUnit": string(term.unit)}
+	if term.day > 0 {
+		cfg = map[string]any{"ExpectedRenewDay": term.day}
 	}
 	o := &store.Order{
 		ID: billing.NewOrderID(), AccountID: inst.AccountID, Type: store.OrderRenew, PaymentStatus: store.PaymentUnpaid,
 		RegionID: inst.RegionID, ChargeType: store.PrePaid, InstanceType: inst.InstanceType, Quantity: 1,
-		Amount: int64(price), UsageStart: start, UsageEnd: end, CreatedAt: now, InstanceIDs: []string{inst.ID},
-		Config: orderConfig(map[string]any{"Period": period, "PeriodUnit": string(unit)}),
+		Amount: int64(quote.Total), UsageStart: start, UsageEnd: end, CreatedAt: now, InstanceIDs: []string{inst.ID},
+		Config: orderConfig(cfg),
 	}
 	// Charge before writing anything: a renewal that cannot be paid leaves
 	// no trace, and the expiry that tried it goes on to stop the instance.

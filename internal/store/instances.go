@@ -224,6 +224,9 @@ type InstanceFilter struct {
 	// one of its private IPs.
 	VpcID, VSwitchID, SecurityGroupID string
 	PrivateIPs                        []string
+	// Public internet: one of the public IPs, the InternetChargeType.
+	PublicIPs          []string
+	InternetChargeType string
 	// Paging: Offset/Limit, or After (a cursor from InstanceCursor).
 	Offset int
 	Limit  int
@@ -292,6 +295,7 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		}
 		where = append(where, "private_ip IN ("+strings.Join(ph, ", ")+")")
 	}
+	where = append(where, internetConditions(f, arg)...)
 	where = append(where, tagConditions("instance_tags", "instance_id", "instances.id", f.Tags, arg)...)
 	cond := strings.Join(where, " AND ")
 	if f.IDs != nil {
@@ -397,6 +401,9 @@ func (q Q) InstanceDelete(ctx context.Context, id string) error {
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM instance_tags WHERE instance_id = $1`, id); err != nil {
 		return interpretError(err)
+	}
+	if err := q.internetDelete(ctx, id); err != nil {
+		return err
 	}
 	res, err := q.db.ExecContext(ctx, `DELETE FROM instances WHERE id = $1`, id)
 	return affectedOne(res, err)

@@ -48,6 +48,7 @@ var StateTables = []StateTable{
 	{Name: "private_ips", OrderBy: "vpc_id, ip"},
 	{Name: "instance_security_groups", OrderBy: "instance_id, group_id"},
 	{Name: "disks", OrderBy: "id"},
+	{Name: "instance_internet", OrderBy: "instance_id"},
 	{Name: "disk_tags", OrderBy: "disk_id, tag_key"},
 	{Name: "orders", OrderBy: "id"},
 	{Name: "order_instances", OrderBy: "order_id, instance_id"},

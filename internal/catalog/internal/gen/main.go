@@ -40,6 +40,7 @@ func main() {
 		{"Images", "images.json", images},
 		{"Prices", "prices.json", prices(types)},
 		{"Stock", "stock.json", stock},
+		{"ResourcePrices", "resource_prices.json", resourcePrices()},
 	}
 
 	files := make(map[string][]byte)
@@ -638,6 +639,45 @@ func prices(types []*catalog.InstanceType) map[string]map[string]string {
 			}
 		}
 		out[r.id] = m
+	}
+	return out
+}
+
+// hangzhouDiskCents are cloud disk prices per GiB-month in cn-hangzhou, in
+// cents, close to the public list prices (ESSD by performance level).
+var hangzhouDiskCents = map[string]int64{
+	"cloud":            30,
+	"cloud_efficiency": 35,
+	"cloud_ssd":        100,
+	"cloud_essd.PL0":   50,
+	"cloud_essd.PL1":   100,
+	"cloud_essd.PL2":   200,
+	"cloud_essd.PL3":   400,
+	"cloud_auto":       100,
+	"cloud_essd_entry": 50,
+}
+
+// Public bandwidth in cn-hangzhou, in cents: PayByBandwidth per
+// Mbit/s-month and PayByTraffic per GB.
+const (
+	hangzhouMbpsCents = 2300
+	hangzhouGBCents   = 80
+)
+
+// resourcePrices lists disk and bandwidth prices per region, with the
+// region's surcharge.
+func resourcePrices() map[string]*catalog.ResourcePrices {
+	out := map[string]*catalog.ResourcePrices{}
+	for _, r := range regionSpecs {
+		cents := func(c int64) string {
+			c = (c*(100+r.surchargePct) + 50) / 100 // half up
+			return fmt.Sprintf("%d.%02d", c/100, c%100)
+		}
+		rp := &catalog.ResourcePrices{Disks: map[string]string{}, BandwidthPerMbps: cents(hangzhouMbpsCents), TrafficPerGB: cents(hangzhouGBCents)}
+		for k, c := range hangzhouDiskCents {
+			rp.Disks[k] = cents(c)
+		}
+		out[r.id] = rp
 	}
 	return out
 }
