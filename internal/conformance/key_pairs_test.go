@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 )
@@ -23,7 +25,7 @@ import (
 // kpRSA is an OpenSSH public key made by ssh-keygen, with the MD5
 // fingerprint ssh-keygen -l -E md5 gives for it.
 const (
-	kpRSA = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCV0tM8BoIrjxag/cQUquV2G8zC9BK3ZbkI6a/oN01G6t3hh1JuL6h5J92soYOQ83fmItO5STOKBBJ3MdBaghdtanxAFVTIkTo1N3NZC4t5MzLNOxJJ5ug/fC7jTr/h23qnnKDZkSQubsYuT9NFrQ+73+FxN9EmthhadV9JBZg2ZUQJ2Mm8nr97Q852Bo5Esulun2Ef3sk/Th/BnZR+yNMLLccQGnDlgu0aWGjabVkNHZmznq0xkylY9uB/zjuBSu/Cjr3vs0DJd4P5IXZ1l3DIoH2CoHLRmxPWeKxgHFDhhnIWQyTqmty0QaSaUx4BJVMR3aPct2MdrmnyN9kMueXT user@host"
+	kpRSA         = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCV0tM8BoIrjxag/cQUquV2G8zC9BK3ZbkI6a/oN01G6t3hh1JuL6h5J92soYOQ83fmItO5STOKBBJ3MdBaghdtanxAFVTIkTo1N3NZC4t5MzLNOxJJ5ug/fC7jTr/h23qnnKDZkSQubsYuT9NFrQ+73+FxN9EmthhadV9JBZg2ZUQJ2Mm8nr97Q852Bo5Esulun2Ef3sk/Th/BnZR+yNMLLccQGnDlgu0aWGjabVkNHZmznq0xkylY9uB/zjuBSu/Cjr3vs0DJd4P5IXZ1l3DIoH2CoHLRmxPWeKxgHFDhhnIWQyTqmty0QaSaUx4BJVMR3aPct2MdrmnyN9kMueXT user@host"
 	kpRSAFinger   = "8c:72:a7:8f:ab:e6:e4:3f:f8:d6:41:a3:6c:d9:5b:0d"
 	kpECDSA       = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNsm+8ZOYtcPw1PLfSTBDmRuGc118N4GTiylrrk+TfY8Nva5H1Jar76VQmgdEHk3AwqMSmGfYDYuzAm1iaDIR0A= root@vm"
 	kpECDSAFinger = "75:75:df:8b:34:99:c3:45:cc:8f:0e:a8:11:ff:f2:73"
@@ -141,7 +143,9 @@ func TestKeyPairs(t *testing.T) {
 		if got, _ := kpList(t, a, func(r *ecs2.DescribeKeyPairsRequest) { r.KeyPairFingerPrint = dara.String(kpECDSAFinger) }); strings.Join(got, ",") != "imported-ecdsa" {
 			t.Errorf("DescribeKeyPairs by fingerprint: %v", got)
 		}
-		if got, _ := kpList(t, a, func(r *ecs2.DescribeKeyPairsRequest) { r.ResourceGroupId = dara.String(dara.StringValue(kp.ResourceGroupId)) }); len(got) != 3 {
+		if got, _ := kpList(t, a, func(r *ecs2.DescribeKeyPairsRequest) {
+			r.ResourceGroupId = dara.String(dara.StringValue(kp.ResourceGroupId))
+		}); len(got) != 3 {
 			t.Errorf("DescribeKeyPairs in the default group: %v", got)
 		}
 		if got, _ := kpList(t, a, func(r *ecs2.DescribeKeyPairsRequest) { r.ResourceGroupId = dara.String("rg-nosuchgroup") }); len(got) != 0 {
@@ -231,5 +235,46 @@ func TestKeyPairQuota(t *testing.T) {
 			dara.StringValue(resp.Body.KeyPairs.KeyPair[49].KeyPairName) == "" {
 			t.Errorf("DescribeKeyPairs last page: %v %v", err, resp)
 		}
+	})
+}
+
+// TestKeyPairsRAM authorizes key pair actions on
+// acs:ecs:{region}:{account}:keypair/{name}: a RAM user allowed team-* key
+// pairs (Go SDK v1) imports and deletes those and no others, on each store.
+func TestKeyPairsRAM(t *testing.T) {
+	t.Parallel()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		main := ramMainAccount(t, s, "keys-ram")
+		main.createPolicy(t, "team-keys", ramAllow([]string{"ecs:ImportKeyPair", "ecs:DeleteKeyPairs", "ecs:DescribeKeyPairs"},
+			"acs:ecs:cn-hangzhou:"+main.accountID+":keypair/team-*"))
+		dev := main.user(t, "dev", "team-keys")
+		imp := func(name string) error {
+			r := ecs.CreateImportKeyPairRequest()
+			r.RegionId, r.KeyPairName, r.PublicKeyBody = "cn-hangzhou", name, kpRSA
+			_, err := dev.ecs.ImportKeyPair(r)
+			return err
+		}
+		del := func(names ...string) error {
+			r := ecs.CreateDeleteKeyPairsRequest()
+			b, _ := json.Marshal(names)
+			r.RegionId, r.KeyPairNames = "cn-hangzhou", string(b)
+			_, err := dev.ecs.DeleteKeyPairs(r)
+			return err
+		}
+		ramOK(t, "ImportKeyPair team-a", imp("team-a"))
+		ramErr(t, "ImportKeyPair ops-a", imp("ops-a"), 403, "Forbidden.RAM")
+		ramErr(t, "DeleteKeyPairs team-a and ops-a", del("team-a", "ops-a"), 403, "Forbidden.RAM")
+		list := ecs.CreateDescribeKeyPairsRequest()
+		list.RegionId, list.KeyPairName = "cn-hangzhou", "team-*"
+		resp, err := dev.ecs.DescribeKeyPairs(list)
+		ramOK(t, "DescribeKeyPairs team-*", err)
+		if resp.TotalCount != 1 || resp.KeyPairs.KeyPair[0].KeyPairName != "team-a" {
+			t.Errorf("DescribeKeyPairs team-*: %+v", resp.KeyPairs)
+		}
+		all := ecs.CreateDescribeKeyPairsRequest()
+		all.RegionId = "cn-hangzhou"
+		_, err = dev.ecs.DescribeKeyPairs(all)
+		ramErr(t, "DescribeKeyPairs of every key pair", err, 403, "Forbidden.RAM")
+		ramOK(t, "DeleteKeyPairs team-a", del("team-a"))
 	})
 }
