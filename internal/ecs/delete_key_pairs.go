@@ -32,7 +32,12 @@ func (s *Service) deleteKeyPairs(ctx context.Context, env *rpc.Env, req *DeleteK
 	if len(req.KeyPairNames) > 100 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter KeyPairNames is not valid: at most 100 names are allowed, %d were given.", len(req.KeyPairNames))
 	}
+	done := map[string]bool{}
 	for _, name := range req.KeyPairNames {
+		if done[name] {
+			continue // a name given twice is deleted once
+		}
+		done[name] = true
 		err := env.Tx.KeyPairDelete(ctx, env.Caller.AccountID, req.RegionId, name)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, apierr.InvalidKeyPairNameNotFound.Newf("The specified KeyPairName %q does not exist in region %s; nothing was deleted.", name, req.RegionId)

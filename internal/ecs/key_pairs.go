@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/ecsd/ecsd/internal/apierr"
@@ -159,10 +160,10 @@ func fingerprint(blob []byte) string {
 	return strings.Join(parts, ":")
 }
 
-// newRSAKeyPair generates a 2048-bit RSA key pair, as CreateKeyPair does:
+// newRSAKeyPair hands out a 2048-bit RSA key pair, as CreateKeyPair does:
 // the private key as unencrypted PKCS#8 PEM, the public key in OpenSSH form.
 func newRSAKeyPair() (privatePEM, public string, err error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := nextRSAKey()
 	if err != nil {
 		return "", "", err
 	}
@@ -176,6 +177,33 @@ func newRSAKeyPair() (privatePEM, public string, err error) {
 		blob = append(blob, part...)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), "ssh-rsa " + base64.StdEncoding.EncodeToString(blob), nil
+}
+
+// rsaKeys holds RSA keys made ahead by one goroutine, started on the first
+// CreateKeyPair: making a key takes about a fifth of a second, and
+// CreateKeyPair runs in its write transaction (on SQLite, the one write
+// lock). Only when calls come faster than that is a key made in the call.
+var (
+	rsaKeys     = make(chan *rsa.PrivateKey, 4)
+	rsaKeysOnce sync.Once
+)
+
+func nextRSAKey() (*rsa.PrivateKey, error) {
+	rsaKeysOnce.Do(func() {
+		go func() {
+			for {
+				if k, err := rsa.GenerateKey(rand.Reader, 2048); err == nil {
+					rsaKeys <- k
+				}
+			}
+		}()
+	})
+	select {
+	case k := <-rsaKeys:
+		return k, nil
+	default:
+		return rsa.GenerateKey(rand.Reader, 2048)
+	}
 }
 
 // mpint is a positive integer as SSH writes it: big-endian, with a zero
