@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
 )
 
 // ModifyInstanceMetadataOptionsRequest is ModifyInstanceMetadataOptions'
@@ -34,9 +35,14 @@ func (s *Service) modifyInstanceMetadataOptions(ctx context.Context, env *rpc.En
 	if err := allowedOn(ctx, env, "ecs:ModifyInstanceMetadataOptions", inst.AccountID, inst.RegionID, "instance/"+inst.ID); err != nil {
 		return nil, err
 	}
-	m, err := metadataOptions(inst.Metadata, req.HttpEndpoint, req.HttpTokens, req.HttpPutResponseHopLimit)
-	if err != nil {
+	if _, err := metadataOptions(inst.Metadata, req.HttpEndpoint, req.HttpTokens, req.HttpPutResponseHopLimit); err != nil {
 		return nil, err
 	}
-	return &ModifyInstanceMetadataOptionsResponse{}, env.Tx.InstanceSetMetadataOptions(ctx, inst.ID, m)
+	// Only the options given are written, so that concurrent changes of
+	// different options both stay.
+	set := store.MetadataOptions{HttpEndpoint: req.HttpEndpoint, HttpTokens: req.HttpTokens}
+	if req.HttpPutResponseHopLimit != nil {
+		set.HopLimit = *req.HttpPutResponseHopLimit
+	}
+	return &ModifyInstanceMetadataOptionsResponse{}, env.Tx.InstanceSetMetadataOptions(ctx, inst.ID, set)
 }
