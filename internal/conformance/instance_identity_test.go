@@ -3,7 +3,9 @@ package conformance
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	ecs2 "github.com/alibabacloud-go/ecs-20140526/v7/client"
@@ -260,5 +262,59 @@ func TestRunInstancesIdentity(t *testing.T) {
 		lcWantV2(t, "DescribeInstances with a bad HttpTokens", err, "InvalidHttpTokens.NotSupported", 400)
 		_, err = other.v2.ModifyInstanceMetadataOptions(&ecs2.ModifyInstanceMetadataOptionsRequest{InstanceId: dara.String(strict), HttpTokens: dara.String("optional")})
 		lcWantV2(t, "ModifyInstanceMetadataOptions on another account's instance", err, "InvalidInstanceId.NotFound", 404)
+	})
+}
+
+// TestDefaultResourceGroupOnce makes an account's first resources
+// concurrently (instances and key pairs, each call able to make the
+// default resource group): they all join one group, on each store.
+func TestDefaultResourceGroupOnce(t *testing.T) {
+	t.Parallel()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		a := lcAccount(t, s, "first-group", "10000.00", "0.00")
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for n := range 8 {
+			c := a.fork(t)
+			wg.Go(func() {
+				var err error
+				if n%2 == 0 {
+					_, err = idRun(c, func(*ecs2.RunInstancesRequest) {})
+				} else {
+					_, err = kpImport(c, "cn-hangzhou", "first-"+strconv.Itoa(n), kpRSA)
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("a first call: %v", err)
+			}
+		}
+		groups := map[string]int{}
+		resp, err := a.v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range resp.Body.Instances.Instance {
+			groups[dara.StringValue(i.ResourceGroupId)]++
+		}
+		keys, err := a.v2.DescribeKeyPairs(&ecs2.DescribeKeyPairsRequest{RegionId: dara.String("cn-hangzhou")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys.Body.KeyPairs.KeyPair {
+			groups[dara.StringValue(k.ResourceGroupId)]++
+		}
+		if len(groups) != 1 {
+			t.Errorf("the first resources are in %d groups, want one: %v", len(groups), groups)
+		}
+		for g, n := range groups {
+			if !strings.HasPrefix(g, "rg-") || n != 8 {
+				t.Errorf("group %q holds %d resources, want 8", g, n)
+			}
+		}
 	})
 }
