@@ -17,26 +17,7 @@ import (
 // in with it and a password, with its metadata options: what the provider
 // sends for key_name, password and http_tokens.
 func tiConfig(endpoint, keyID, secret, tokens string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    alicloud = { source = "aliyun/alicloud" }
-  }
-}
-
-provider "alicloud" {
-  access_key             = %q
-  secret_key             = %q
-  region                 = "cn-hangzhou"
-  protocol               = "HTTP"
-  skip_region_validation = true
-  endpoints {
-    ecs        = %q
-    vpc        = %q
-    bssopenapi = %q
-  }
-}
-
-resource "alicloud_ecs_key_pair" "kp" {
+	return tfProviderBlock(endpoint, keyID, secret) + fmt.Sprintf(`resource "alicloud_ecs_key_pair" "kp" {
   key_pair_name = "tf-key"
   public_key    = %q
 }
@@ -58,7 +39,7 @@ resource "alicloud_instance" "web" {
 output "id" {
   value = alicloud_instance.web.id
 }
-`, keyID, secret, endpoint, endpoint, endpoint, kpRSA, tokens)
+`, kpRSA, tokens)
 }
 
 // TestTerraformIdentity runs alicloud_ecs_key_pair and an alicloud_instance
