@@ -264,3 +264,19 @@ var (
 	InvalidSpotPriceLimit                              = def(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.")
 	InvalidSpotStrategy                                = def(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
 )
+
+// Key pairs, resource groups, and what RunInstances sets about an
+// instance's identity and metadata service.
+var (
+	DependencyViolationWindowsInstance         = def(403, "DependencyViolation.WindowsInstance", "The instance creating is window, cannot use ssh key pair to login.")
+	InvalidHttpEndpointNotSupported            = def(400, "InvalidHttpEndpoint.NotSupported", "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.")
+	InvalidHttpPutResponseHopLimitNotSupported = def(400, "InvalidHttpPutResponseHopLimit.NotSupported", "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable.")
+	InvalidHttpTokensNotSupported              = def(400, "InvalidHttpTokens.NotSupported", "The specified HttpTokens not supported, you can use optional(default) or required.")
+	InvalidKeyPairNameMalformed                = def(400, "InvalidKeyPairName.Malformed", "Specified Key Pair name is not valid.")
+	InvalidKeyPairNameNotFound                 = def(404, "InvalidKeyPairName.NotFound", "The specified KeyPairName does not exist in our records.")
+	InvalidParameterConflict                   = def(400, "InvalidParameter.Conflict", "%s")
+	InvalidPublicKeyBodyMalformed              = def(400, "InvalidPublicKeyBody.Malformed", "The PublicKeyBody format is not supported.")
+	InvalidResourceGroupNotFound               = def(404, "InvalidResourceGroup.NotFound", "The ResourceGroup provided does not exist in our records.")
+	KeyPairAlreadyExist                        = def(400, "KeyPair.AlreadyExist", "The key pair already exist.")
+	QuotaExceedKeyPair                         = def(403, "QuotaExceed.KeyPair", "The key pair quota exceeds.")
+)

@@ -39,14 +39,15 @@ func TestCallLog(t *testing.T) {
 		ramOK(t, "DescribeRegions", err)
 		run := ecs.CreateRunInstancesRequest()
 		run.RegionId, run.ZoneId, run.ImageId, run.InstanceType = "cn-hangzhou", "cn-hangzhou-h", lcImage, "ecs.g6.large"
-		run.InstanceChargeType, run.Password = "PostPaid", "Hunter2-Secret!"
-		// ecsd refuses a password (it stores no login credentials), and the
-		// log of the refused call must not show it either.
+		run.InstanceChargeType, run.Password = "PostPaid", "hunter-secret!"
+		// A password of two kinds of characters is refused, and the log of
+		// the refused call must not show it; nor must the log of a call
+		// that sets one.
 		_, err = main.ecs.RunInstances(run)
-		ramErr(t, "RunInstances with a password", err, 400, "InvalidParameter")
+		ramErr(t, "RunInstances with a weak password", err, 400, "InvalidPassword.Malformed")
 		run = ecs.CreateRunInstancesRequest()
 		run.RegionId, run.ZoneId, run.ImageId, run.InstanceType = "cn-hangzhou", "cn-hangzhou-h", lcImage, "ecs.g6.large"
-		run.InstanceChargeType = "PostPaid"
+		run.InstanceChargeType, run.Password = "PostPaid", "Hunter2-Secret!"
 		bought, err := main.ecs.RunInstances(run)
 		ramOK(t, "RunInstances", err)
 		id := bought.InstanceIdSets.InstanceIdSet[0]
@@ -65,7 +66,7 @@ func TestCallLog(t *testing.T) {
 		}
 		// Secrets appear nowhere: not the keys' secrets (CreateAccessKey
 		// answered one), not the password, not a signature.
-		for _, secret := range []string{main.secret, dev.secret, "Hunter2-Secret!"} {
+		for _, secret := range []string{main.secret, dev.secret, "Hunter2-Secret!", "hunter-secret!"} {
 			if strings.Contains(r.Raw, secret) {
 				t.Errorf("the call log shows a secret %q", secret)
 			}
@@ -104,12 +105,15 @@ func TestCallLog(t *testing.T) {
 			if c.Action == "RunInstances" && c.Code == "" {
 				ri = c
 			}
-			if c.Action == "RunInstances" && c.Code == "InvalidParameter" {
+			if c.Action == "RunInstances" && c.Code == "InvalidPassword.Malformed" {
 				refused = c
 			}
 		}
 		if p := params(refused); p["Password"] != calllog.Redacted || p["InstanceType"] != "ecs.g6.large" {
 			t.Errorf("refused RunInstances parameters: %v", p)
+		}
+		if p := params(ri); p["Password"] != calllog.Redacted {
+			t.Errorf("RunInstances parameters: %v", p)
 		}
 		if len(ri.InstanceIds) != 1 || ri.InstanceIds[0] != id {
 			t.Errorf("RunInstances InstanceIds %v, want [%s]", ri.InstanceIds, id)

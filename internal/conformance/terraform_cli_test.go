@@ -193,7 +193,28 @@ func (c *tfCLI) write(cfg tfConfig) {
 	if cfg.VolumeTags != nil {
 		fmt.Fprintf(&extra, "  volume_tags          = %s\n", tfMap(cfg.VolumeTags))
 	}
-	main := fmt.Sprintf(`terraform {
+	main := tfProviderBlock(cfg.Endpoint, cfg.KeyID, cfg.Secret) + fmt.Sprintf(`resource "alicloud_instance" "web" {
+  availability_zone    = "cn-hangzhou-h"
+  image_id             = "aliyun_3_x64_20G_alibase_20240528.vhd"
+  instance_type        = %q
+  instance_name        = "tf-web"
+  system_disk_category = "cloud_essd"
+  instance_charge_type = %q
+%s}
+
+output "id" {
+  value = alicloud_instance.web.id
+}
+`, cfg.Type, cfg.ChargeType, extra.String())
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(main), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// tfProviderBlock is the start of every configuration: the provider, pointed
+// at ecsd's endpoint with the AccessKey.
+func tfProviderBlock(endpoint, keyID, secret string) string {
+	return fmt.Sprintf(`terraform {
   required_providers {
     alicloud = { source = "aliyun/alicloud" }
   }
@@ -212,22 +233,7 @@ provider "alicloud" {
   }
 }
 
-resource "alicloud_instance" "web" {
-  availability_zone    = "cn-hangzhou-h"
-  image_id             = "aliyun_3_x64_20G_alibase_20240528.vhd"
-  instance_type        = %q
-  instance_name        = "tf-web"
-  system_disk_category = "cloud_essd"
-  instance_charge_type = %q
-%s}
-
-output "id" {
-  value = alicloud_instance.web.id
-}
-`, cfg.KeyID, cfg.Secret, cfg.Endpoint, cfg.Endpoint, cfg.Endpoint, cfg.Type, cfg.ChargeType, extra.String())
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(main), 0o600); err != nil {
-		c.t.Fatal(err)
-	}
+`, keyID, secret, endpoint, endpoint, endpoint)
 }
 
 // run runs the CLI with args and returns its exit code and output.

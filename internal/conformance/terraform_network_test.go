@@ -128,26 +128,7 @@ func nwStartDualWire(t *testing.T, target string) (*tfWire, string) {
 // VPC, a vSwitch in the first zone, a security group with a rule, and a
 // subscription instance in them.
 func nwCanonical(endpoint, keyID, secret string, cores, memory int, port string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    alicloud = { source = "aliyun/alicloud" }
-  }
-}
-
-provider "alicloud" {
-  access_key             = %q
-  secret_key             = %q
-  region                 = "cn-hangzhou"
-  protocol               = "HTTP"
-  skip_region_validation = true
-  endpoints {
-    ecs        = %q
-    vpc        = %q
-    bssopenapi = %q
-  }
-}
-
-data "alicloud_zones" "default" {
+	return tfProviderBlock(endpoint, keyID, secret) + fmt.Sprintf(`data "alicloud_zones" "default" {
   available_disk_category     = "cloud_essd"
   available_resource_creation = "VSwitch"
 }
@@ -208,7 +189,7 @@ resource "alicloud_instance" "web" {
 output "id" {
   value = alicloud_instance.web.id
 }
-`, keyID, secret, endpoint, endpoint, endpoint, cores, memory, port)
+`, cores, memory, port)
 }
 
 // TestTerraformNetwork runs the canonical configuration through the real

@@ -231,7 +231,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		waitFor(t, ctx, "Expired", `document.querySelector("`+row+` .badge.Expired") !== null && document.querySelector("`+row+` .badge.Stopped") !== null`)
 
 		// The call log names the instance's calls. (A password's redaction
-		// is held by the conformance call log test: ecsd refuses Password.)
+		// is held by the conformance call log test.)
 		run(t, ctx, chromedp.Navigate(base+"calls?InstanceId="+id), chromedp.WaitVisible("#calls", chromedp.ByID))
 		calls := text(t, ctx, "#calls")
 		for _, want := range []string{"RunInstances", "ModifyPrepayInstanceSpec"} {

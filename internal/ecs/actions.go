@@ -37,9 +37,11 @@ func NewProduct(s *Service) *rpc.Product {
 		Actions: []rpc.Action{
 			{Name: "AuthorizeSecurityGroup", RAM: "ecs:AuthorizeSecurityGroup", Handle: rpc.Bind(s.authorizeSecurityGroup), Write: true, Idempotent: true, Resources: sg},
 			{Name: "AuthorizeSecurityGroupEgress", RAM: "ecs:AuthorizeSecurityGroupEgress", Handle: rpc.Bind(s.authorizeSecurityGroupEgress), Write: true, Idempotent: true, Resources: sg},
+			{Name: "CreateKeyPair", RAM: "ecs:CreateKeyPair", Handle: rpc.Bind(s.createKeyPair), Write: true, Resources: keyPairsARN(oneName("KeyPairName"))},
 			{Name: "CreateSecurityGroup", RAM: "ecs:CreateSecurityGroup", Handle: rpc.Bind(s.createSecurityGroup), Write: true, Idempotent: true, Resources: anySecurityGroup},
 			{Name: "DeleteDisk", RAM: "ecs:DeleteDisk", Handle: rpc.Bind(s.deleteDisk), Write: true, Resources: diskARN("DiskId")},
 			{Name: "DeleteInstance", RAM: "ecs:DeleteInstance", Handle: rpc.Bind(s.deleteInstance), Write: true, Resources: inst},
+			{Name: "DeleteKeyPairs", RAM: "ecs:DeleteKeyPairs", Handle: rpc.Bind(s.deleteKeyPairs), Write: true, Resources: keyPairsARN(jsonIDs("KeyPairNames"))},
 			{Name: "DeleteSecurityGroup", RAM: "ecs:DeleteSecurityGroup", Handle: rpc.Bind(s.deleteSecurityGroup), Write: true, Resources: sg},
 			{Name: "DescribeAvailableResource", RAM: "ecs:DescribeAvailableResource", Handle: rpc.Bind(s.describeAvailableResource)},
 			{Name: "DescribeDisks", RAM: "ecs:DescribeDisks", Handle: rpc.Bind(s.describeDisks), Resources: anyDisk},
@@ -54,6 +56,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeInstanceTypeFamilies", RAM: "ecs:DescribeInstanceTypeFamilies", Handle: rpc.Bind(describeInstanceTypeFamilies)},
 			{Name: "DescribeInstanceTypes", RAM: "ecs:DescribeInstanceTypes", Handle: rpc.Bind(describeInstanceTypes)},
 			{Name: "DescribeInstances", RAM: "ecs:DescribeInstances", Handle: rpc.Bind(s.describeInstances), Resources: anyInstance},
+			{Name: "DescribeKeyPairs", RAM: "ecs:DescribeKeyPairs", Handle: rpc.Bind(s.describeKeyPairs), Resources: keyPairsARN(oneName("KeyPairName"))},
 			{Name: "DescribeNetworkInterfaces", RAM: "ecs:DescribeNetworkInterfaces", Handle: rpc.Bind(s.describeNetworkInterfaces), Resources: enisARN},
 			{Name: "DescribePrice", RAM: "ecs:DescribePrice", Handle: rpc.Bind(s.describePrice)},
 			{Name: "DescribeRegions", RAM: "ecs:DescribeRegions", Handle: rpc.Bind(describeRegions)},
@@ -64,6 +67,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "DescribeTags", RAM: "ecs:DescribeTags", Handle: rpc.Bind(s.describeTags)},
 			{Name: "DescribeUserData", RAM: "ecs:DescribeUserData", Handle: rpc.Bind(s.describeUserData), Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "DescribeZones", RAM: "ecs:DescribeZones", Handle: rpc.Bind(describeZones)},
+			{Name: "ImportKeyPair", RAM: "ecs:ImportKeyPair", Handle: rpc.Bind(s.importKeyPair), Write: true, Resources: keyPairsARN(oneName("KeyPairName"))},
 			{Name: "JoinSecurityGroup", RAM: "ecs:JoinSecurityGroup", Handle: rpc.Bind(s.joinSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "LeaveSecurityGroup", RAM: "ecs:LeaveSecurityGroup", Handle: rpc.Bind(s.leaveSecurityGroup), Write: true, Resources: sgAndInstance},
 			{Name: "ListTagResources", RAM: "ecs:ListTagResources", Handle: rpc.Bind(s.listTagResources), Resources: resourceARNs},
@@ -72,6 +76,7 @@ func NewProduct(s *Service) *rpc.Product {
 			{Name: "ModifyInstanceAutoRenewAttribute", RAM: "ecs:ModifyInstanceAutoRenewAttribute", Handle: rpc.Bind(s.modifyInstanceAutoRenewAttribute), Write: true, Resources: instancesARN(commaIDs("InstanceId"))},
 			{Name: "ModifyInstanceChargeType", RAM: "ecs:ModifyInstanceChargeType", Handle: rpc.Bind(s.modifyInstanceChargeType), Write: true, Idempotent: true, Resources: instancesARN(jsonIDs("InstanceIds"))},
 			{Name: "ModifyInstanceMaintenanceAttributes", RAM: "ecs:ModifyInstanceMaintenanceAttributes", Handle: rpc.Bind(s.modifyInstanceMaintenanceAttributes), Write: true, Resources: instancesARN(repeatIDs("InstanceId"))},
+			{Name: "ModifyInstanceMetadataOptions", RAM: "ecs:ModifyInstanceMetadataOptions", Handle: rpc.Bind(s.modifyInstanceMetadataOptions), Write: true, Resources: inst},
 			{Name: "ModifyInstanceSpec", RAM: "ecs:ModifyInstanceSpec", Handle: rpc.Bind(s.modifyInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifyPrepayInstanceSpec", RAM: "ecs:ModifyPrepayInstanceSpec", Handle: rpc.Bind(s.modifyPrepayInstanceSpec), Write: true, Idempotent: true, Resources: inst},
 			{Name: "ModifySecurityGroupAttribute", RAM: "ecs:ModifySecurityGroupAttribute", Handle: rpc.Bind(s.modifySecurityGroupAttribute), Write: true, Resources: sg},
@@ -292,4 +297,34 @@ func repeatIDs(param string) func(map[string]string) []string {
 // commaIDs reads a comma-separated list (one id is a list of one).
 func commaIDs(param string) func(map[string]string) []string {
 	return func(p map[string]string) []string { return commaList(p[param]) }
+}
+
+// keyPairsARN returns the resource function of an action on the key pairs
+// names lists: acs:ecs:{region}:{account}:keypair/{name}, every key pair of
+// the region when none is named (a DescribeKeyPairs pattern such as
+// "web*" is a name with a wildcard, as RAM reads it). Key pairs are found by
+// account, region and name, and each action requires RegionId, so the
+// region comes from it.
+func keyPairsARN(names func(map[string]string) []string) rpc.ResourceFunc {
+	return func(_ context.Context, r rpc.ResourceRequest) ([]string, error) {
+		list := names(r.Params)
+		if len(list) == 0 {
+			list = []string{"*"}
+		}
+		out := make([]string, 0, len(list))
+		for _, n := range list {
+			out = append(out, arn(r.Caller.AccountID, r.Params["RegionId"], "keypair/"+n))
+		}
+		return out, nil
+	}
+}
+
+// oneName reads a single name (none when absent).
+func oneName(param string) func(map[string]string) []string {
+	return func(p map[string]string) []string {
+		if p[param] == "" {
+			return nil
+		}
+		return []string{p[param]}
+	}
 }

@@ -39,8 +39,15 @@ type DescribeInstancesRequest struct {
 	PublicIpAddresses    []string   `param:"PublicIpAddresses,json"`
 	InternetChargeType   string     `param:"InternetChargeType"`
 	_                    rpc.Refuse `refuse:"InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType" why:"this network filter is not modelled"`
-	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
+	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,IoOptimized,HpcClusterId,DeviceAvailable,Filter" why:"this instance filter is not modelled"`
 	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
+
+	// Identity filters (instance_identity.go).
+	ResourceGroupId         string `param:"ResourceGroupId"`
+	KeyPairName             string `param:"KeyPairName"`
+	HttpEndpoint            string `param:"HttpEndpoint"`
+	HttpTokens              string `param:"HttpTokens"`
+	HttpPutResponseHopLimit *int   `param:"HttpPutResponseHopLimit"`
 }
 
 // DescribeInstancesResponse lists instances.
@@ -94,10 +101,17 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
 		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+		ResourceGroupID: req.ResourceGroupId, KeyPairName: req.KeyPairName,
 	}
 	if err := internetFilter(req, &f); err != nil {
 		return nil, err
 	}
+	// The metadata filters take the values RunInstances takes.
+	meta, err := metadataOptions(store.MetadataOptions{}, req.HttpEndpoint, req.HttpTokens, req.HttpPutResponseHopLimit)
+	if err != nil {
+		return nil, err
+	}
+	f.HttpEndpoint, f.HttpTokens, f.HopLimit = meta.HttpEndpoint, meta.HttpTokens, meta.HopLimit
 	if len(req.PrivateIpAddresses) > 100 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
 	}

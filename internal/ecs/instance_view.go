@@ -73,6 +73,12 @@ type InstanceView struct {
 
 	// The public bandwidth limits, Mbit/s (internetView).
 	InternetMaxBandwidthIn, InternetMaxBandwidthOut int
+	KeyPairName                                     string
+	MetadataOptions                                 struct {
+		HttpEndpoint            string
+		HttpTokens              string
+		HttpPutResponseHopLimit int
+	}
 }
 
 // NetworkInterfaceView is one ENI of an instance.
@@ -99,8 +105,9 @@ func viewInstance(c *catalog.Catalog, i *store.Instance, tags []store.Tag) Insta
 		RegionId: i.RegionID, ZoneId: i.ZoneID, InstanceType: i.InstanceType,
 		Status: i.Status, StoppedMode: "Not-applicable", InstanceChargeType: i.ChargeType,
 		CreationTime: rpc.FormatTime(i.CreationTime), StartTime: rpc.FormatTime(i.StartTime), ImageId: i.ImageID, InstanceNetworkType: "vpc",
-		IoOptimized: true, SerialNumber: i.ID, ResourceGroupId: "",
+		IoOptimized: true, SerialNumber: i.SerialNumber, ResourceGroupId: i.ResourceGroupID, KeyPairName: i.KeyPairName,
 	}
+	v.MetadataOptions.HttpEndpoint, v.MetadataOptions.HttpTokens, v.MetadataOptions.HttpPutResponseHopLimit = i.Metadata.HttpEndpoint, i.Metadata.HttpTokens, i.Metadata.HopLimit
 	if i.Status == store.StatusStopped && i.StoppedMode != "" {
 		v.StoppedMode = i.StoppedMode
 	}

@@ -80,15 +80,13 @@ type RunInstancesRequest struct {
 	UserData    string     `param:"UserData"`
 	Tag         []TagParam `param:"Tag"`
 	_           rpc.Refuse `refuse:"Isp" why:"public bandwidth is BGP (multi-line) only"`
-	_           rpc.Refuse `refuse:"Password,PasswordInherit=false,KeyPairName" why:"login credentials are not modelled"`
-	_           rpc.Refuse `refuse:"HostNames,UniqueSuffix=false" why:"sequential and per-instance names are not modelled"`
-	_           rpc.Refuse `refuse:"ResourceGroupId" why:"resource groups are not modelled"`
+	_           rpc.Refuse `refuse:"PasswordInherit=false" why:"ecsd's images carry no preset password; give Password or KeyPairName"`
 	_           rpc.Refuse `refuse:"LaunchTemplateId,LaunchTemplateName,LaunchTemplateVersion" why:"launch templates are not modelled"`
 	_           rpc.Refuse `refuse:"ImageFamily" why:"images are chosen by ImageId"`
 	_           rpc.Refuse `refuse:"DedicatedHostId,Tenancy=default,Affinity=default,SchedulerOptions,DeploymentSetId,DeploymentSetGroupNo,HpcClusterId,PrivatePoolOptions.MatchCriteria=Open,PrivatePoolOptions.Id,StorageSetId,StorageSetPartitionNumber" why:"dedicated hosts, deployment sets, private pools and storage sets are not modelled"`
 	_           rpc.Refuse `refuse:"Ipv6Address,NetworkOptions,PrivateDnsNameOptions" why:"chosen IPv6 addresses and network options are not modelled"`
 	_           rpc.Refuse `refuse:"IoOptimized=optimized" why:"every instance is I/O optimised"`
-	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,HttpEndpoint=enabled,HttpTokens=optional,HttpPutResponseHopLimit,ImageOptions" why:"guest security, instance metadata and login options are not modelled"`
+	_           rpc.Refuse `refuse:"SecurityEnhancementStrategy=Active,SecurityOptions,ImageOptions" why:"guest security and image login options are not modelled"`
 	_           rpc.Refuse `refuse:"ClockOptions" why:"clock options are not modelled"`
 	_           rpc.Refuse `refuse:"Arn" why:"role chains are not modelled"`
 
@@ -104,6 +102,15 @@ type RunInstancesRequest struct {
 	InternetChargeType      string `param:"InternetChargeType"`
 	InternetMaxBandwidthOut *int   `param:"InternetMaxBandwidthOut"`
 	InternetMaxBandwidthIn  *int   `param:"InternetMaxBandwidthIn"`
+	// Identity and metadata service (instance_identity.go).
+	HostNames               []string `param:"HostNames"`
+	UniqueSuffix            bool     `param:"UniqueSuffix"`
+	Password                string   `param:"Password"`
+	KeyPairName             string   `param:"KeyPairName"`
+	ResourceGroupId         string   `param:"ResourceGroupId"`
+	HttpEndpoint            string   `param:"HttpEndpoint"`
+	HttpTokens              string   `param:"HttpTokens"`
+	HttpPutResponseHopLimit *int     `param:"HttpPutResponseHopLimit"`
 }
 
 // RunInstancesResponse is RunInstances' answer.
@@ -159,6 +166,7 @@ type purchasePlan struct {
 	dataDisks []diskSpec
 	lifecycle lifecyclePlan
 	internet  internetSpec
+	ident     *identityPlan
 }
 
 type diskSpec struct {
@@ -233,11 +241,6 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 			return nil, apierr.InvalidParameter.Newf("The specified parameter MinAmount %d is not valid: use 1 to Amount (%d).", p.minAmount, p.amount)
 		}
 	}
-	if req.InstanceName != "" {
-		if err := checkInstanceName(req.InstanceName); err != nil {
-			return nil, err
-		}
-	}
 	if err := checkDescription(req.Description); err != nil {
 		return nil, err
 	}
@@ -265,10 +268,8 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 		return nil, apierr.InvalidImageIDNotFound.Newf("The specified ImageId %q does not exist.", req.ImageId)
 	}
 	p.image = img
-	if req.HostName != "" {
-		if err := checkHostName(req.HostName, img); err != nil {
-			return nil, err
-		}
+	if p.ident, err = planIdentity(ctx, env, req, img, p.amount); err != nil {
+		return nil, err
 	}
 	if !s.Catalog.ZoneOffers(p.zoneID, typ.InstanceTypeId) {
 		return nil, apierr.InvalidInstanceTypeZoneNotSupported.Newf("The specified zone %s does not support the instance type %s.", p.zoneID, typ.InstanceTypeId)
@@ -668,14 +669,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 		res.InstanceIDs = append(res.InstanceIDs, newID("i", p.region))
 	}
 	for k, id := range res.InstanceIDs {
-		name := p.req.InstanceName
-		if name == "" {
-			name = id
-		}
-		host := p.req.HostName
-		if host == "" {
-			host = "iZ" + id[2:] + "Z"
-		}
+		name, host := p.ident.name(k, id), p.ident.host(k, id)
 		inst := &store.Instance{
 			ID: id, AccountID: env.Caller.AccountID, RegionID: p.region.RegionId, ZoneID: p.zoneID,
 			InstanceType: p.typ.InstanceTypeId, ImageID: p.image.ImageId, Name: name, Description: p.req.Description, HostName: host,
@@ -687,6 +681,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 			Lifecycle:    p.lifecycle.InstanceLifecycle, DeletionProtection: p.lifecycle.DeletionProtection,
 			CreditSpecification: p.lifecycle.CreditSpecification,
 		}
+		p.ident.apply(inst)
 		if p.prepaid {
 			inst.ChargeType, inst.ExpiredTime = store.PrePaid, expires
 			inst.AutoRenew, inst.AutoRenewPeriod, inst.AutoRenewUnit = p.renewN > 0, p.renewN, string(p.unit)

@@ -98,16 +98,21 @@ const idChars = "abcdefghijklmnopqrstuvwxyz0123456789"
 // newID returns prefix + the region's id prefix + 18 lowercase letters and
 // digits, the shape of ECS ids ("i-bp1..." in cn-hangzhou).
 func newID(kind string, r *catalog.Region) string {
-	b := make([]byte, 18)
+	return kind + "-" + r.InstanceIdPrefix + randomChars(18)
+}
+
+// randomChars returns n random lowercase letters and digits.
+func randomChars(n int) string {
+	b := make([]byte, n)
 	max := big.NewInt(int64(len(idChars)))
 	for i := range b {
-		n, err := rand.Int(rand.Reader, max)
+		k, err := rand.Int(rand.Reader, max)
 		if err != nil {
 			panic(err)
 		}
-		b[i] = idChars[n.Int64()]
+		b[i] = idChars[k.Int64()]
 	}
-	return kind + "-" + r.InstanceIdPrefix + string(b)
+	return string(b)
 }
 
 // zoneIndex is the zone's position in its region, for the zone's /64 of

@@ -33,6 +33,10 @@ package store
 // takes the order row and then its instances; neither holds what the other
 // waits for.
 //
+// An account's default resource group is inserted (or found) before the
+// account's lock, by RunInstances as by CreateKeyPair and ImportKeyPair,
+// which then lock the account to count its key pairs against the quota.
+//
 // What is retried: InTx runs a transaction again from the start, up to five
 // times with a short random pause, when PostgreSQL ends it with a
 // serialization failure (40001) or a deadlock (40P01). What is not: every

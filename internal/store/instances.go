@@ -84,6 +84,20 @@ type Instance struct {
 	MaintenanceNotify  bool
 	MaintenanceWindows []MaintenanceWindow
 	Lifecycle          InstanceLifecycle
+	// Set by RunInstances: the login key pair's name (kept when the key
+	// pair is deleted, as ECS does), the resource group, a serial number
+	// (a UUID) and the metadata service options.
+	KeyPairName     string
+	ResourceGroupID string
+	SerialNumber    string
+	Metadata        MetadataOptions
+}
+
+// MetadataOptions are an instance's metadata service options.
+type MetadataOptions struct {
+	HttpEndpoint string // enabled or disabled
+	HttpTokens   string // optional or required
+	HopLimit     int    // HttpPutResponseHopLimit, 1 to 64
 }
 
 // Renewal statuses of a subscription.
@@ -115,12 +129,13 @@ const instanceColumns = `id, account_id, region_id, zone_id, instance_type, imag
 	nested_virtualization, hibernation, ram_role, lock_reason, creation_time, start_time, version,
 	in_flight_order_id, elastic_until, elastic_from_type, online_changes, last_change_at, flags, auto_renew_unit,
 	deletion_protection, credit_specification, user_data, password_hash,
-	renewal_status, maintenance_action, maintenance_notify, maintenance_windows, ` + instanceLifecycleColumns
+	renewal_status, maintenance_action, maintenance_notify, maintenance_windows,
+	key_pair_name, resource_group_id, serial_number, http_endpoint, http_tokens, http_put_response_hop_limit, ` + instanceLifecycleColumns
 
 func scanInstance(row scanner) (*Instance, error) {
 	var i Instance
 	var expired, created, started, elastic, online, lastChange int64
-	var autoRenewPeriod, eni, secIP, ipv6, queue int64
+	var autoRenewPeriod, eni, secIP, ipv6, queue, hops int64
 	var flags, windows string
 	lifecycle, finishLifecycle := i.Lifecycle.scanTargets()
 	err := row.Scan(append([]any{&i.ID, &i.AccountID, &i.RegionID, &i.ZoneID, &i.InstanceType, &i.ImageID, &i.Name, &i.Description, &i.HostName,
@@ -129,7 +144,8 @@ func scanInstance(row scanner) (*Instance, error) {
 		&i.NestedVirtualization, &i.Hibernation, &i.RAMRole, &i.LockReason, &created, &started, &i.Version,
 		&i.InFlightOrderID, &elastic, &i.ElasticFromType, &online, &lastChange, &flags, &i.AutoRenewUnit,
 		&i.DeletionProtection, &i.CreditSpecification, &i.UserData, &i.PasswordHash,
-		&i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows}, lifecycle...)...)
+		&i.RenewalStatus, &i.MaintenanceAction, &i.MaintenanceNotify, &windows,
+		&i.KeyPairName, &i.ResourceGroupID, &i.SerialNumber, &i.Metadata.HttpEndpoint, &i.Metadata.HttpTokens, &hops}, lifecycle...)...)
 	if err != nil {
 		return nil, interpretError(err)
 	}
@@ -159,6 +175,7 @@ func scanInstance(row scanner) (*Instance, error) {
 	if started != 0 {
 		i.StartTime = fromMicros(started)
 	}
+	i.Metadata.HopLimit = int(hops)
 	i.AutoRenewPeriod, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber = int(autoRenewPeriod), int(eni), int(secIP), int(ipv6), int(queue)
 	return &i, nil
 }
@@ -185,14 +202,16 @@ func (q Q) InstanceInsert(ctx context.Context, i *Instance) error {
 	}
 	_, err = q.db.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`) VALUES
 		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
-		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)`, append([]any{
+		 $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46,
+		 $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57)`, append([]any{
 		i.ID, i.AccountID, i.RegionID, i.ZoneID, i.InstanceType, i.ImageID, i.Name, i.Description, i.HostName,
 		i.Status, i.ChargeType, optMicros(i.ExpiredTime), i.Expired, i.AutoRenew, i.AutoRenewPeriod, i.StoppedMode, i.VpcID, i.VSwitchID,
 		i.SecurityGroupID, i.PrivateIP, i.EniCount, i.SecondaryIPCount, i.Ipv6Count, i.EniQueueNumber,
 		i.NestedVirtualization, i.Hibernation, i.RAMRole, i.LockReason, micros(i.CreationTime), optMicros(i.StartTime), i.Version,
 		i.InFlightOrderID, optMicros(i.ElasticUntil), i.ElasticFromType, i.OnlineChanges, optMicros(i.LastChangeAt), string(flags), i.AutoRenewUnit,
 		i.DeletionProtection, i.CreditSpecification, i.UserData, i.PasswordHash,
-		i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows}, i.Lifecycle.args()...)...)
+		i.RenewalStatus, i.MaintenanceAction, i.MaintenanceNotify, windows,
+		i.KeyPairName, i.ResourceGroupID, i.SerialNumber, i.Metadata.HttpEndpoint, i.Metadata.HttpTokens, i.Metadata.HopLimit}, i.Lifecycle.args()...)...)
 	return interpretError(err)
 }
 
@@ -227,6 +246,10 @@ type InstanceFilter struct {
 	// Public internet: one of the public IPs, the InternetChargeType.
 	PublicIPs          []string
 	InternetChargeType string
+	// Identity: the key pair, the resource group, the metadata options
+	// (HopLimit 0 matches all).
+	KeyPairName, ResourceGroupID, HttpEndpoint, HttpTokens string
+	HopLimit                                               int
 	// Paging: Offset/Limit, or After (a cursor from InstanceCursor).
 	Offset int
 	Limit  int
@@ -273,7 +296,8 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	// In a fixed order: the same filters make the same statement, which
 	// the connections keep prepared.
 	for _, c := range [...]struct{ col, v string }{{"zone_id", f.ZoneID}, {"status", f.Status}, {"instance_type", f.InstanceType}, {"charge_type", f.ChargeType},
-		{"vpc_id", f.VpcID}, {"vswitch_id", f.VSwitchID}} {
+		{"vpc_id", f.VpcID}, {"vswitch_id", f.VSwitchID}, {"key_pair_name", f.KeyPairName}, {"resource_group_id", f.ResourceGroupID},
+		{"http_endpoint", f.HttpEndpoint}, {"http_tokens", f.HttpTokens}} {
 		if c.v != "" {
 			where = append(where, c.col+" = "+arg(c.v))
 		}
@@ -284,6 +308,9 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		} else {
 			where = append(where, "name = "+arg(f.Name))
 		}
+	}
+	if f.HopLimit != 0 {
+		where = append(where, "http_put_response_hop_limit = "+arg(f.HopLimit))
 	}
 	if f.SecurityGroupID != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM instance_security_groups m WHERE m.instance_id = instances.id AND m.group_id = "+arg(f.SecurityGroupID)+")")
@@ -631,5 +658,14 @@ func (q Q) InstanceSetAttributes(ctx context.Context, id string, a InstanceAttri
 		deletion_protection = COALESCE($9, deletion_protection), eni_queue_number = COALESCE($10, eni_queue_number),
 		version = version + 1 WHERE id = $1`,
 		id, a.Name, a.Description, a.HostName, a.UserData, a.PasswordHash, a.CreditSpecification, a.SecurityGroupID, a.DeletionProtection, a.EniQueueNumber)
+	return affectedOne(res, err)
+}
+
+// InstanceSetMetadataOptions writes the metadata options that are set ("" and
+// 0 keep the stored value).
+func (q Q) InstanceSetMetadataOptions(ctx context.Context, id string, m MetadataOptions) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE instances SET http_endpoint = COALESCE(NULLIF($2, ''), http_endpoint),
+		http_tokens = COALESCE(NULLIF($3, ''), http_tokens), http_put_response_hop_limit = COALESCE(NULLIF($4, 0), http_put_response_hop_limit),
+		version = version + 1 WHERE id = $1`, id, m.HttpEndpoint, m.HttpTokens, m.HopLimit)
 	return affectedOne(res, err)
 }

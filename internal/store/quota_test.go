@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -87,16 +86,8 @@ func TestDowngradeCounts(t *testing.T) {
 // downgrade orders already stored, by month in UTC+8.
 func TestDowngradeCountsBackfill(t *testing.T) {
 	t.Parallel()
-	run := func(t *testing.T, dsn string) {
+	eachStoreAt(t, 7, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, dsn, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		if err := st.MigrateTo(ctx, 7); err != nil {
-			t.Fatal(err)
-		}
 		a := &store.Account{ID: "1000000000000010", Name: "b", Currency: "CNY", CreatedAt: time.Unix(0, 0)}
 		if err := st.AccountInsert(ctx, a); err != nil {
 			t.Fatal(err)
@@ -138,13 +129,5 @@ func TestDowngradeCountsBackfill(t *testing.T) {
 				t.Errorf("month from %s: %d downgrades, %d vCPUs (%v); want %d, %d", m.start, n, v, err, m.count, m.vcpus)
 			}
 		}
-	}
-	t.Run("sqlite", func(t *testing.T) { t.Parallel(); run(t, storetest.SQLiteDSN(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		if os.Getenv(storetest.PostgresEnv) == "" {
-			t.Skip(storetest.PostgresEnv + " is not set; PostgreSQL tests need it (CI sets it)")
-		}
-		run(t, storetest.PostgresDSN(t))
 	})
 }

@@ -34,6 +34,8 @@ type StateTable struct {
 var StateTables = []StateTable{
 	{Name: "accounts", OrderBy: "id"},
 	{Name: "access_keys", OrderBy: "id"},
+	{Name: "resource_groups", OrderBy: "id"},
+	{Name: "key_pairs", OrderBy: "id"},
 	{Name: "ledger_entries", OrderBy: "id", Generated: "id"},
 	{Name: "settings", OrderBy: "name", Keep: "name = 'admin.token'"},
 	{Name: "stock", OrderBy: "zone_id, instance_type"},
