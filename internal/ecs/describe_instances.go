@@ -34,10 +34,24 @@ type DescribeInstancesRequest struct {
 	// AdditionalAttributes asks for attributes beyond the default answer;
 	// ecsd answers every attribute it models on every call, so it only
 	// checks that each names one the API defines (Terraform sends four).
-	AdditionalAttributes []string   `param:"AdditionalAttributes"`
-	_                    rpc.Refuse `refuse:"PublicIpAddresses,InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType,InternetChargeType" why:"this network filter is not modelled"`
-	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,ResourceGroupId,KeyPairName,IoOptimized,HpcClusterId,DeviceAvailable,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit,Filter" why:"this instance filter is not modelled"`
-	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
+	AdditionalAttributes []string `param:"AdditionalAttributes"`
+	// Filters that instanceFilters reads (filters.go).
+	ImageId             string        `param:"ImageId"`
+	InstanceTypeFamily  string        `param:"InstanceTypeFamily"`
+	LockReason          string        `param:"LockReason"`
+	InstanceNetworkType string        `param:"InstanceNetworkType"`
+	IoOptimized         *bool         `param:"IoOptimized"`
+	DeviceAvailable     *bool         `param:"DeviceAvailable"`
+	InnerIpAddresses    []string      `param:"InnerIpAddresses,json"`
+	EipAddresses        []string      `param:"EipAddresses,json"`
+	Ipv6Address         []string      `param:"Ipv6Address"`
+	HpcClusterId        string        `param:"HpcClusterId"`
+	RdmaIpAddresses     string        `param:"RdmaIpAddresses"`
+	Filter              []FilterParam `param:"Filter"`
+	// NeedSaleCycle asks for SaleCycle, otherwise left out.
+	NeedSaleCycle bool       `param:"NeedSaleCycle"`
+	_             rpc.Refuse `refuse:"PublicIpAddresses,InternetChargeType" why:"this network filter is not modelled"`
+	_             rpc.Refuse `refuse:"ResourceGroupId,KeyPairName,HttpEndpoint,HttpTokens,HttpPutResponseHopLimit" why:"this instance filter is not modelled"`
 }
 
 // DescribeInstancesResponse lists instances.
@@ -91,6 +105,11 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
 		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
+		ImageID: req.ImageId,
+	}
+	none, err := instanceFilters(s.Catalog, req, &f)
+	if err != nil {
+		return nil, err
 	}
 	if len(req.PrivateIpAddresses) > 100 {
 		return nil, apierr.InvalidParameter.Newf("The specified parameter PrivateIpAddresses is not valid: at most 100 addresses are allowed.")
@@ -128,9 +147,12 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		f.Offset, f.Limit = page.Offset(), page.Size
 		resp.PageNumber, resp.PageSize = page.Number, page.Size
 	}
-	list, total, err := env.Q().InstanceList(ctx, f)
-	if err != nil {
-		return nil, err
+	var list []*store.Instance
+	var total int
+	if !none {
+		if list, total, err = env.Q().InstanceList(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	if cursorMode && len(list) > resp.PageSize {
 		list = list[:resp.PageSize]
@@ -155,12 +177,23 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	dataDisks, err := env.Q().DataDiskCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
 		v := viewInstance(s.Catalog, i, tags[i.ID])
 		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
 		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
+		if t, ok := s.Catalog.Type(i.InstanceType); ok {
+			free := dataDisks[i.ID] < t.DiskQuantity
+			v.DeviceAvailable = &free
+		}
+		if !req.NeedSaleCycle {
+			v.SaleCycle = ""
+		}
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil

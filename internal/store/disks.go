@@ -147,3 +147,26 @@ func (q Q) DiskSetChargeType(ctx context.Context, instanceID, chargeType string)
 	_, err := q.db.ExecContext(ctx, `UPDATE disks SET charge_type = $2 WHERE instance_id = $1 AND disk_type = $3`, instanceID, chargeType, DiskData)
 	return interpretError(err)
 }
+
+// DataDiskCounts is how many data disks each of the instances has.
+func (q Q) DataDiskCounts(ctx context.Context, instanceIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(instanceIDs) == 0 {
+		return out, nil
+	}
+	ph, args := inList(instanceIDs, 0)
+	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, COUNT(*) FROM disks WHERE instance_id IN (`+ph+`) AND disk_type = 'data' GROUP BY instance_id`, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, interpretError(err)
+		}
+		out[id] = int(n)
+	}
+	return out, interpretError(rows.Err())
+}

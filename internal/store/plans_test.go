@@ -53,6 +53,18 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 				_, _, err := q.InstanceList(ctx, store.InstanceFilter{AccountID: acc, RegionID: region, Limit: 100, After: "1777593600007500_i-bpplan00000000007500"})
 				return err
 			},
+			func() error {
+				// The filters DescribeInstances adds to the columns, in a
+				// creation window: the window bounds the index range, and
+				// the ENI and disk conditions are looked up per instance.
+				yes := true
+				_, _, err := q.InstanceList(ctx, store.InstanceFilter{AccountID: acc, RegionID: region, Limit: 100,
+					Types: []string{"ecs.g6.large"}, ImageID: "img", Ipv6: []string{"2408::1"},
+					CreatedFrom: time.UnixMicro(1777593600007000), CreatedTo: time.UnixMicro(1777593600007100),
+					ExpiresFrom: time.UnixMicro(1), DeviceAvailable: &yes, DiskLimits: map[string]int{"ecs.g6.large": 16}})
+				return err
+			},
+			func() error { _, err := q.DataDiskCounts(ctx, []string{id}); return err },
 			func() error { _, err := q.InstanceTypesInRegion(ctx, acc, region); return err },
 			func() error { _, err := q.InstanceCountInRegion(ctx, acc, region); return err },
 			func() error { _, err := q.DiskCapacityInZone(ctx, acc, "cn-hangzhou-h", "cloud_essd"); return err },
