@@ -117,7 +117,9 @@ func TestDescribeInstancesFilters(t *testing.T) {
 			{"HpcClusterId", func(r *ecs2.DescribeInstancesRequest) { r.HpcClusterId = dara.String("hpc-bp67acfmxazb4p") }, nil},
 			{"EipAddresses", func(r *ecs2.DescribeInstancesRequest) { r.EipAddresses = dara.String(`["47.1.1.1"]`) }, nil},
 			{"Ipv6Address", func(r *ecs2.DescribeInstancesRequest) { r.Ipv6Address = []*string{v6} }, []string{g6}},
-			{"Ipv6Address other", func(r *ecs2.DescribeInstancesRequest) { r.Ipv6Address = []*string{dara.String("2408:4321:180:1701::1")} }, nil},
+			{"Ipv6Address other", func(r *ecs2.DescribeInstancesRequest) {
+				r.Ipv6Address = []*string{dara.String("2408:4321:180:1701::1")}
+			}, nil},
 			{"RdmaIpAddresses", func(r *ecs2.DescribeInstancesRequest) { r.RdmaIpAddresses = dara.String("10.10.10.102") }, nil},
 			{"CreationStartTime", func(r *ecs2.DescribeInstancesRequest) { r.Filter = filter("CreationStartTime", at(time.Hour)) }, []string{arm, t6}},
 			{"CreationEndTime", func(r *ecs2.DescribeInstancesRequest) { r.Filter = filter("CreationEndTime", at(time.Hour)) }, []string{g6, arm}},
@@ -160,7 +162,9 @@ func TestDescribeInstancesFilters(t *testing.T) {
 			{func(r *ecs2.DescribeInstancesRequest) { r.LockReason = dara.String("overdue") }, 404, "InvalidLockReason.NotFound"},
 			{func(r *ecs2.DescribeInstancesRequest) { r.InstanceNetworkType = dara.String("vpc2") }, 404, "InvalidNetworkType.NotFound"},
 			{func(r *ecs2.DescribeInstancesRequest) { r.Filter = filter("CreatedAfter", at(0)) }, 400, "InvalidParameter"},
-			{func(r *ecs2.DescribeInstancesRequest) { r.Filter = filter("CreationStartTime", dara.String("yesterday")) }, 400, "InvalidParameter"},
+			{func(r *ecs2.DescribeInstancesRequest) {
+				r.Filter = filter("CreationStartTime", dara.String("yesterday"))
+			}, 400, "InvalidParameter"},
 			{func(r *ecs2.DescribeInstancesRequest) { r.Ipv6Address = []*string{dara.String("10.0.0.1")} }, 400, "InvalidParameter"},
 			{func(r *ecs2.DescribeInstancesRequest) { r.InnerIpAddresses = dara.String(`["not-an-ip"]`) }, 400, "InvalidParameter"},
 		} {
