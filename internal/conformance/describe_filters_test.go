@@ -216,3 +216,145 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		dfWant(t, "NextToken/MaxResults with a filter", dfSorted(paged...), family)
 	})
 }
+
+// dfDisks lists, through Go SDK v2, the ids of the disks the filter
+// selects (one page of 100), sorted.
+func dfDisks(t *testing.T, a *lcActor, edit func(*ecs2.DescribeDisksRequest)) []string {
+	t.Helper()
+	r := &ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou"), PageSize: dara.Int32(100)}
+	edit(r)
+	resp, err := a.v2.DescribeDisks(r)
+	if err != nil {
+		t.Fatalf("DescribeDisks: %v", err)
+	}
+	ids := []string{}
+	for _, d := range resp.Body.Disks.Disk {
+		ids = append(ids, dara.StringValue(d.DiskId))
+	}
+	if int(dara.Int32Value(resp.Body.TotalCount)) != len(ids) {
+		t.Errorf("TotalCount %d, %d listed", dara.Int32Value(resp.Body.TotalCount), len(ids))
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestDescribeDisksFilters: each filter DescribeDisks honours keeps the
+// disks it names and drops the others, and NextToken/MaxResults page
+// through every disk once, on both stores.
+func TestDescribeDisksFilters(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	ecsdtest.Each(t, ecsdtest.Options{ManualClock: true, ClockStart: start}, func(t *testing.T, s *ecsdtest.Server) {
+		a := lcAccount(t, s, "disks", "100000.00", "0")
+		g6 := a.mustRun(t, lcZone("cn-hangzhou-i"), lcParam("DataDisk.1.Size", "40")).InstanceIdSets.InstanceIdSet[0]
+		lcAdvance(t, s, "1h")
+		sub := a.mustRun(t, lcZone("cn-hangzhou-i"), lcPrePaid(1, "Month")).InstanceIdSets.InstanceIdSet[0]
+		of := func(id string, kind string) []string {
+			return dfDisks(t, a, func(r *ecs2.DescribeDisksRequest) { r.InstanceId, r.DiskType = dara.String(id), dara.String(kind) })
+		}
+		g6Sys, g6Data, subSys := of(g6, "system"), of(g6, "data"), of(sub, "system")
+		if len(g6Sys) != 1 || len(g6Data) != 1 || len(subSys) != 1 {
+			t.Fatalf("disks: g6 system %v data %v, subscription system %v", g6Sys, g6Data, subSys)
+		}
+		all := []string{g6Sys[0], g6Data[0], subSys[0]}
+		at := func(d time.Duration) *string { return dara.String(start.Add(d).Format("2006-01-02T15:04Z")) }
+		filter := func(k string, v *string) []*ecs2.DescribeDisksRequestFilter {
+			return []*ecs2.DescribeDisksRequestFilter{{Key: dara.String(k), Value: v}}
+		}
+		for _, c := range []struct {
+			name string
+			edit func(*ecs2.DescribeDisksRequest)
+			want []string
+		}{
+			{"no filter", func(r *ecs2.DescribeDisksRequest) {}, all},
+			{"Status In_use", func(r *ecs2.DescribeDisksRequest) { r.Status = dara.String("In_use") }, all},
+			{"Status All", func(r *ecs2.DescribeDisksRequest) { r.Status = dara.String("All") }, all},
+			{"Status Available", func(r *ecs2.DescribeDisksRequest) { r.Status = dara.String("Available") }, nil},
+			{"DiskChargeType PrePaid", func(r *ecs2.DescribeDisksRequest) { r.DiskChargeType = dara.String("PrePaid") }, subSys},
+			{"DiskChargeType PostPaid", func(r *ecs2.DescribeDisksRequest) { r.DiskChargeType = dara.String("PostPaid") }, append(g6Sys, g6Data...)},
+			{"Portable true", func(r *ecs2.DescribeDisksRequest) { r.Portable = dara.Bool(true) }, g6Data},
+			{"Portable false", func(r *ecs2.DescribeDisksRequest) { r.Portable = dara.Bool(false) }, append(g6Sys, subSys...)},
+			{"CreationStartTime", func(r *ecs2.DescribeDisksRequest) { r.Filter = filter("CreationStartTime", at(30*time.Minute)) }, subSys},
+			{"CreationEndTime", func(r *ecs2.DescribeDisksRequest) { r.Filter = filter("CreationEndTime", at(30*time.Minute)) }, append(g6Sys, g6Data...)},
+			{"Encrypted true", func(r *ecs2.DescribeDisksRequest) { r.Encrypted = dara.Bool(true) }, nil},
+			{"Encrypted false", func(r *ecs2.DescribeDisksRequest) { r.Encrypted = dara.Bool(false) }, all},
+			{"KMSKeyId", func(r *ecs2.DescribeDisksRequest) { r.KMSKeyId = dara.String("0e478b7a-4262-4802-b8cb-00d3fb40****") }, nil},
+			{"EnableShared", func(r *ecs2.DescribeDisksRequest) { r.EnableShared = dara.Bool(true) }, nil},
+			{"MultiAttach Enabled", func(r *ecs2.DescribeDisksRequest) { r.MultiAttach = dara.String("Enabled") }, nil},
+			{"MultiAttach Disabled", func(r *ecs2.DescribeDisksRequest) { r.MultiAttach = dara.String("Disabled") }, all},
+			{"SnapshotId", func(r *ecs2.DescribeDisksRequest) { r.SnapshotId = dara.String("s-bp67acfmxazb4p") }, nil},
+			{"AutoSnapshotPolicyId", func(r *ecs2.DescribeDisksRequest) { r.AutoSnapshotPolicyId = dara.String("sp-bp67acfmxazb4p") }, nil},
+			{"DiskIds", func(r *ecs2.DescribeDisksRequest) { r.DiskIds = dara.String(`["` + g6Data[0] + `"]`) }, g6Data},
+			{"DiskIds empty", func(r *ecs2.DescribeDisksRequest) { r.DiskIds = dara.String(`[]`) }, nil},
+			{"Category all", func(r *ecs2.DescribeDisksRequest) { r.Category = dara.String("all") }, all},
+			{"Category cloud_ssd", func(r *ecs2.DescribeDisksRequest) { r.Category = dara.String("cloud_ssd") }, nil},
+			{"AND", func(r *ecs2.DescribeDisksRequest) {
+				r.DiskChargeType, r.Portable = dara.String("PostPaid"), dara.Bool(false)
+			}, g6Sys},
+		} {
+			dfWant(t, c.name, dfDisks(t, a, c.edit), c.want)
+		}
+		for _, c := range []struct {
+			edit func(*ecs2.DescribeDisksRequest)
+			code string
+		}{
+			{func(r *ecs2.DescribeDisksRequest) { r.Status = dara.String("Broken") }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.DiskChargeType = dara.String("Free") }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.MultiAttach = dara.String("Yes") }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.Filter = filter("ExpiredStartTime", at(0)) }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.DiskName = dara.String("data") }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.MaxResults = dara.Int32(501) }, "InvalidParameter"},
+			{func(r *ecs2.DescribeDisksRequest) { r.NextToken = dara.String("bm90LWEtdG9rZW4") }, "InvalidNextToken"},
+			{func(r *ecs2.DescribeDisksRequest) { r.DryRun = dara.Bool(true) }, "DryRunOperation"},
+		} {
+			r := &ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou")}
+			c.edit(r)
+			_, err := a.v2.DescribeDisks(r)
+			v2Error(t, err, 400, c.code)
+		}
+
+		// 13 more disks make 16: MaxResults 10 gives 10 and a token, the
+		// token the other 6 and none; MaxResults below 10 gives 10.
+		big := []func(*ecs.RunInstancesRequest){lcZone("cn-hangzhou-i")}
+		for n := 1; n <= 12; n++ {
+			big = append(big, lcParam("DataDisk."+strconv.Itoa(n)+".Size", "20"))
+		}
+		a.mustRun(t, big...)
+		var paged []string
+		token := ""
+		for page := 0; ; page++ {
+			r := &ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou"), MaxResults: dara.Int32(1)}
+			if token != "" {
+				r.NextToken = dara.String(token)
+			}
+			resp, err := a.v2.DescribeDisks(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []int{10, 6}[min(page, 1)]; len(resp.Body.Disks.Disk) != want {
+				t.Errorf("page %d: %d disks, want %d", page, len(resp.Body.Disks.Disk), want)
+			}
+			for _, d := range resp.Body.Disks.Disk {
+				paged = append(paged, dara.StringValue(d.DiskId))
+			}
+			if token = dara.StringValue(resp.Body.NextToken); token == "" || page == 2 {
+				break
+			}
+		}
+		everything := dfDisks(t, a, func(r *ecs2.DescribeDisksRequest) {})
+		if len(everything) != 16 {
+			t.Errorf("%d disks, want 16", len(everything))
+		}
+		dfWant(t, "NextToken/MaxResults", dfSorted(paged...), everything)
+		// The order is the same in both styles.
+		resp, err := a.v2.DescribeDisks(&ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou"), PageSize: dara.Int32(100)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, d := range resp.Body.Disks.Disk {
+			if k < len(paged) && dara.StringValue(d.DiskId) != paged[k] {
+				t.Errorf("disk %d: %s by page, %s by token", k, dara.StringValue(d.DiskId), paged[k])
+			}
+		}
+	})
+}

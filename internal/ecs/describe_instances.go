@@ -123,13 +123,12 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	resp := &DescribeInstancesResponse{}
 	cursorMode := req.NextToken != "" || req.MaxResults != nil
 	if cursorMode {
-		// Documented: below 10 gives 10. Outside 1–100 is refused rather
-		// than clamped, so a client learns its page size is not honoured.
-		limit, err := rpc.Limit("MaxResults", req.MaxResults, 10, 1, 100)
+		// Documented: below 10 gives 10. Above 100 is refused rather than
+		// clamped, so a client learns its page size is not honoured.
+		limit, err := rpc.MaxResults(req.MaxResults, 10, 100)
 		if err != nil {
 			return nil, err
 		}
-		limit = max(limit, 10)
 		if req.NextToken != "" {
 			after, err := decodeCursor(req.NextToken)
 			if err != nil {

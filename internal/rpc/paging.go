@@ -47,3 +47,11 @@ func Limit(name string, v *int, def, lo, hi int) (int, error) {
 	}
 	return *v, nil
 }
+
+// MaxResults validates the MaxResults of an action that pages by NextToken
+// and documents that a value below floor gives floor: absent or below floor
+// is floor, and a value outside 1–hi is InvalidParameter, never clamped.
+func MaxResults(v *int, floor, hi int) (int, error) {
+	n, err := Limit("MaxResults", v, floor, 1, hi)
+	return max(n, floor), err
+}
