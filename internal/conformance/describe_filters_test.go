@@ -3,6 +3,7 @@ package conformance
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
+	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 )
 
@@ -355,6 +357,231 @@ func TestDescribeDisksFilters(t *testing.T) {
 			if k < len(paged) && dara.StringValue(d.DiskId) != paged[k] {
 				t.Errorf("disk %d: %s by page, %s by token", k, dara.StringValue(d.DiskId), paged[k])
 			}
+		}
+	})
+}
+
+// TestDescribeInstanceTypesFilters: each filter keeps exactly the catalog
+// types it names, some but not all, on both stores.
+func TestDescribeInstanceTypesFilters(t *testing.T) {
+	t.Parallel()
+	cat := catalog.Default()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		a := lcAccount(t, s, "types", "0.00", "0")
+		strs := func(v ...string) []*string { return dara.StringSlice(v) }
+		for _, c := range []struct {
+			name string
+			edit func(*ecs2.DescribeInstanceTypesRequest)
+			keep func(*catalog.InstanceType) bool
+		}{
+			{"MinimumGPUAmount", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumGPUAmount = dara.Int32(1) },
+				func(t *catalog.InstanceType) bool { return t.GPUAmount >= 1 }},
+			{"MaximumGPUAmount", func(r *ecs2.DescribeInstanceTypesRequest) { r.MaximumGPUAmount = dara.Int32(1) },
+				func(t *catalog.InstanceType) bool { return t.GPUAmount <= 1 }},
+			{"GPUSpec", func(r *ecs2.DescribeInstanceTypesRequest) { r.GPUSpec = dara.String("NVIDIA T4") },
+				func(t *catalog.InstanceType) bool { return t.GPUSpec == "NVIDIA T4" }},
+			{"GpuSpecs", func(r *ecs2.DescribeInstanceTypesRequest) { r.GpuSpecs = strs("NVIDIA T4") },
+				func(t *catalog.InstanceType) bool { return t.GPUSpec == "NVIDIA T4" }},
+			{"Minimum/MaximumCpuCoreCount", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.MinimumCpuCoreCount, r.MaximumCpuCoreCount = dara.Int32(4), dara.Int32(8)
+			}, func(t *catalog.InstanceType) bool { return t.CpuCoreCount >= 4 && t.CpuCoreCount <= 8 }},
+			{"Minimum/MaximumMemorySize", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.MinimumMemorySize, r.MaximumMemorySize = dara.Float32(8), dara.Float32(32)
+			}, func(t *catalog.InstanceType) bool { return t.MemorySize >= 8 && t.MemorySize <= 32 }},
+			{"InstanceTypeFamily", func(r *ecs2.DescribeInstanceTypesRequest) { r.InstanceTypeFamily = dara.String("ecs.g6") },
+				func(t *catalog.InstanceType) bool { return t.InstanceTypeFamily == "ecs.g6" }},
+			{"InstanceTypeFamilies", func(r *ecs2.DescribeInstanceTypesRequest) { r.InstanceTypeFamilies = strs("ecs.g6", "ecs.g8y") },
+				func(t *catalog.InstanceType) bool {
+					return t.InstanceTypeFamily == "ecs.g6" || t.InstanceTypeFamily == "ecs.g8y"
+				}},
+			{"InstanceFamilyLevel", func(r *ecs2.DescribeInstanceTypesRequest) { r.InstanceFamilyLevel = dara.String("EntryLevel") },
+				func(t *catalog.InstanceType) bool { return t.InstanceFamilyLevel == "EntryLevel" }},
+			{"CpuArchitecture", func(r *ecs2.DescribeInstanceTypesRequest) { r.CpuArchitecture = dara.String("ARM") },
+				func(t *catalog.InstanceType) bool { return t.CpuArchitecture == "ARM" }},
+			{"CpuArchitectures", func(r *ecs2.DescribeInstanceTypesRequest) { r.CpuArchitectures = strs("X86") },
+				func(t *catalog.InstanceType) bool { return t.CpuArchitecture == "X86" }},
+			{"InstanceCategory", func(r *ecs2.DescribeInstanceTypesRequest) { r.InstanceCategory = dara.String("Local SSDs") },
+				func(t *catalog.InstanceType) bool { return t.InstanceCategory == "Local SSDs" }},
+			{"InstanceCategories", func(r *ecs2.DescribeInstanceTypesRequest) { r.InstanceCategories = strs("Shared", "Local SSDs") },
+				func(t *catalog.InstanceType) bool {
+					return t.InstanceCategory == "Shared" || t.InstanceCategory == "Local SSDs"
+				}},
+			{"LocalStorageCategory", func(r *ecs2.DescribeInstanceTypesRequest) { r.LocalStorageCategory = dara.String("local_nvme_ssd") },
+				func(t *catalog.InstanceType) bool { return t.LocalStorageCategory == "local_nvme_ssd" }},
+			{"LocalStorageCategories", func(r *ecs2.DescribeInstanceTypesRequest) { r.LocalStorageCategories = strs("local_nvme_ssd") },
+				func(t *catalog.InstanceType) bool { return t.LocalStorageCategory == "local_nvme_ssd" }},
+			{"MinimumLocalStorageAmount", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumLocalStorageAmount = dara.Int32(2) },
+				func(t *catalog.InstanceType) bool { return t.LocalStorageAmount >= 2 }},
+			{"MinimumLocalStorageCapacity", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumLocalStorageCapacity = dara.Int64(1) },
+				func(t *catalog.InstanceType) bool { return t.LocalStorageCapacity >= 1 }},
+			{"NvmeSupport", func(r *ecs2.DescribeInstanceTypesRequest) { r.NvmeSupport = dara.String("required") },
+				func(t *catalog.InstanceType) bool { return t.NvmeSupport == "required" }},
+			{"MinimumEniQuantity", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumEniQuantity = dara.Int32(4) },
+				func(t *catalog.InstanceType) bool { return t.EniQuantity >= 4 }},
+			{"MinimumEniPrivateIpAddressQuantity", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumEniPrivateIpAddressQuantity = dara.Int32(10) },
+				func(t *catalog.InstanceType) bool { return t.EniPrivateIpAddressQuantity >= 10 }},
+			{"MinimumEniIpv6AddressQuantity", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumEniIpv6AddressQuantity = dara.Int32(10) },
+				func(t *catalog.InstanceType) bool { return t.EniIpv6AddressQuantity >= 10 }},
+			{"MinimumDiskQuantity", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumDiskQuantity = dara.Int32(17) },
+				func(t *catalog.InstanceType) bool { return t.DiskQuantity >= 17 }},
+			{"Minimum/MaximumCpuSpeedFrequency", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.MinimumCpuSpeedFrequency, r.MaximumCpuSpeedFrequency = dara.Float32(2.5), dara.Float32(3)
+			}, func(t *catalog.InstanceType) bool { return t.CpuSpeedFrequency >= 2.5 && t.CpuSpeedFrequency <= 3 }},
+			{"Minimum/MaximumCpuTurboFrequency", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.MinimumCpuTurboFrequency, r.MaximumCpuTurboFrequency = dara.Float32(3), dara.Float32(3.5)
+			}, func(t *catalog.InstanceType) bool { return t.CpuTurboFrequency >= 3 && t.CpuTurboFrequency <= 3.5 }},
+			{"MinimumBaselineCredit", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumBaselineCredit = dara.Int32(1) },
+				func(t *catalog.InstanceType) bool { return t.BaselineCredit >= 1 }},
+			{"MinimumInitialCredit", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumInitialCredit = dara.Int32(1) },
+				func(t *catalog.InstanceType) bool { return t.InitialCredit >= 1 }},
+			{"MinimumInstanceBandwidthRx", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumInstanceBandwidthRx = dara.Int32(2000000) },
+				func(t *catalog.InstanceType) bool { return t.InstanceBandwidthRx >= 2000000 }},
+			{"MinimumInstanceBandwidthTx", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumInstanceBandwidthTx = dara.Int32(2000000) },
+				func(t *catalog.InstanceType) bool { return t.InstanceBandwidthTx >= 2000000 }},
+			{"MinimumInstancePpsRx", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumInstancePpsRx = dara.Int64(500000) },
+				func(t *catalog.InstanceType) bool { return t.InstancePpsRx >= 500000 }},
+			{"MinimumInstancePpsTx", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumInstancePpsTx = dara.Int64(500000) },
+				func(t *catalog.InstanceType) bool { return t.InstancePpsTx >= 500000 }},
+			{"MinimumPrimaryEniQueueNumber", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumPrimaryEniQueueNumber = dara.Int32(4) },
+				func(t *catalog.InstanceType) bool { return t.PrimaryEniQueueNumber >= 4 }},
+			{"MinimumSecondaryEniQueueNumber", func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumSecondaryEniQueueNumber = dara.Int32(4) },
+				func(t *catalog.InstanceType) bool { return t.SecondaryEniQueueNumber >= 4 }},
+			{"PhysicalProcessorModel", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.PhysicalProcessorModel = dara.String(cat.Types()[0].PhysicalProcessorModel)
+			},
+				func(t *catalog.InstanceType) bool {
+					return t.PhysicalProcessorModel == cat.Types()[0].PhysicalProcessorModel
+				}},
+			{"PhysicalProcessorModels", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.PhysicalProcessorModels = strs(cat.Types()[0].PhysicalProcessorModel)
+			},
+				func(t *catalog.InstanceType) bool {
+					return t.PhysicalProcessorModel == cat.Types()[0].PhysicalProcessorModel
+				}},
+			{"AND", func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.MinimumGPUAmount, r.MinimumCpuCoreCount = dara.Int32(1), dara.Int32(8)
+			}, func(t *catalog.InstanceType) bool { return t.GPUAmount >= 1 && t.CpuCoreCount >= 8 }},
+		} {
+			var want []string
+			for _, ty := range cat.Types() {
+				if c.keep(ty) {
+					want = append(want, ty.InstanceTypeId)
+				}
+			}
+			if len(want) == 0 || len(want) == len(cat.Types()) {
+				t.Errorf("%s: the case keeps %d of %d types; it must keep some and drop some", c.name, len(want), len(cat.Types()))
+			}
+			r := &ecs2.DescribeInstanceTypesRequest{}
+			c.edit(r)
+			resp, err := a.v2.DescribeInstanceTypes(r)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			var got []string
+			for _, ty := range resp.Body.InstanceTypes.InstanceType {
+				got = append(got, dara.StringValue(ty.InstanceTypeId))
+			}
+			dfWant(t, c.name, dfSorted(got...), want)
+		}
+		for _, edit := range []func(*ecs2.DescribeInstanceTypesRequest){
+			func(r *ecs2.DescribeInstanceTypesRequest) { r.MinimumEriQuantity = dara.Int32(1) },
+			func(r *ecs2.DescribeInstanceTypesRequest) { r.MaxResults = dara.Int64(1601) },
+			func(r *ecs2.DescribeInstanceTypesRequest) {
+				r.GpuSpecs = strs("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")
+			},
+		} {
+			r := &ecs2.DescribeInstanceTypesRequest{}
+			edit(r)
+			_, err := a.v2.DescribeInstanceTypes(r)
+			v2Error(t, err, 400, "InvalidParameter")
+		}
+	})
+}
+
+// TestDescribeImagesFilters: each filter DescribeImages honours keeps
+// exactly the catalog images it names, on both stores.
+func TestDescribeImagesFilters(t *testing.T) {
+	t.Parallel()
+	cat := catalog.Default()
+	ecsdtest.Each(t, ecsdtest.Options{}, func(t *testing.T, s *ecsdtest.Server) {
+		a := lcAccount(t, s, "images", "0.00", "0")
+		first := cat.Images()[0]
+		created, err := time.Parse(time.RFC3339, first.CreationTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		available := func(im *catalog.Image) bool { return im.Status == "Available" }
+		for _, c := range []struct {
+			name string
+			edit func(*ecs2.DescribeImagesRequest)
+			keep func(*catalog.Image) bool
+		}{
+			{"no filter", func(r *ecs2.DescribeImagesRequest) {}, available},
+			{"InstanceType Arm", func(r *ecs2.DescribeImagesRequest) { r.InstanceType = dara.String("ecs.g8y.large") },
+				func(im *catalog.Image) bool { return available(im) && im.Architecture == "arm64" }},
+			{"InstanceType x86", func(r *ecs2.DescribeImagesRequest) { r.InstanceType = dara.String("ecs.g6.large") },
+				func(im *catalog.Image) bool { return available(im) && im.Architecture == "x86_64" }},
+			{"ImageFamily", func(r *ecs2.DescribeImagesRequest) {
+				r.ImageFamily = dara.String("acs:alibaba_cloud_linux_3_2104_lts_x64")
+			},
+				func(*catalog.Image) bool { return false }},
+			{"IsPublic true", func(r *ecs2.DescribeImagesRequest) { r.IsPublic = dara.Bool(true) }, available},
+			{"IsPublic false", func(r *ecs2.DescribeImagesRequest) { r.IsPublic = dara.Bool(false) }, func(*catalog.Image) bool { return false }},
+			{"IsSupportIoOptimized", func(r *ecs2.DescribeImagesRequest) { r.IsSupportIoOptimized = dara.Bool(true) },
+				func(im *catalog.Image) bool { return available(im) && im.IsSupportIoOptimized }},
+			{"CreationStartTime", func(r *ecs2.DescribeImagesRequest) {
+				r.Filter = []*ecs2.DescribeImagesRequestFilter{{Key: dara.String("CreationStartTime"), Value: dara.String(created.Add(time.Minute).Format("2006-01-02T15:04Z"))}}
+			}, func(im *catalog.Image) bool {
+				return available(im) && im.CreationTime > created.Add(time.Minute).Format(time.RFC3339)
+			}},
+			{"CreationEndTime", func(r *ecs2.DescribeImagesRequest) {
+				r.Filter = []*ecs2.DescribeImagesRequestFilter{{Key: dara.String("CreationEndTime"), Value: dara.String(created.Add(time.Minute).Format("2006-01-02T15:04Z"))}}
+			}, func(im *catalog.Image) bool {
+				return available(im) && im.CreationTime <= created.Add(time.Minute).Format(time.RFC3339)
+			}},
+			{"ImageOwnerId", func(r *ecs2.DescribeImagesRequest) { r.ImageOwnerId = dara.Int64(1234567890) }, func(*catalog.Image) bool { return false }},
+			{"SnapshotId", func(r *ecs2.DescribeImagesRequest) { r.SnapshotId = dara.String("s-bp67acfmxazb4p") }, func(*catalog.Image) bool { return false }},
+			{"Tag", func(r *ecs2.DescribeImagesRequest) {
+				r.Tag = []*ecs2.DescribeImagesRequestTag{{Key: dara.String("env")}}
+			}, func(*catalog.Image) bool { return false }},
+			{"ActionType", func(r *ecs2.DescribeImagesRequest) { r.ActionType = dara.String("ChangeOS") }, available},
+			{"ImageName", func(r *ecs2.DescribeImagesRequest) { r.ImageName = dara.String(first.ImageName) },
+				func(im *catalog.Image) bool { return available(im) && strings.Contains(im.ImageName, first.ImageName) }},
+			{"OSType", func(r *ecs2.DescribeImagesRequest) { r.OSType = dara.String("windows") },
+				func(im *catalog.Image) bool { return available(im) && im.OSType == "windows" }},
+		} {
+			var want []string
+			for _, im := range cat.Images() {
+				if c.keep(im) {
+					want = append(want, im.ImageId)
+				}
+			}
+			r := &ecs2.DescribeImagesRequest{RegionId: dara.String("cn-hangzhou"), PageSize: dara.Int32(100)}
+			c.edit(r)
+			resp, err := a.v2.DescribeImages(r)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			var got []string
+			for _, im := range resp.Body.Images.Image {
+				got = append(got, dara.StringValue(im.ImageId))
+			}
+			dfWant(t, c.name, dfSorted(got...), want)
+		}
+		for _, c := range []struct {
+			edit   func(*ecs2.DescribeImagesRequest)
+			status int
+			code   string
+		}{
+			{func(r *ecs2.DescribeImagesRequest) { r.InstanceType = dara.String("ecs.nope.large") }, 404, "InvalidInstanceType.NotFound"},
+			{func(r *ecs2.DescribeImagesRequest) { r.ActionType = dara.String("Delete") }, 400, "InvalidParameter"},
+			{func(r *ecs2.DescribeImagesRequest) { r.Usage = dara.String("instance") }, 400, "InvalidParameter"},
+			{func(r *ecs2.DescribeImagesRequest) { r.DryRun = dara.Bool(true) }, 400, "DryRunOperation"},
+		} {
+			r := &ecs2.DescribeImagesRequest{RegionId: dara.String("cn-hangzhou")}
+			c.edit(r)
+			_, err := a.v2.DescribeImages(r)
+			v2Error(t, err, c.status, c.code)
 		}
 	})
 }
