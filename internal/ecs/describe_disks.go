@@ -117,28 +117,18 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 		f.Tags = tagFilter(req.Tag)
 	}
 	resp := &DescribeDisksResponse{}
-	cursorMode := req.NextToken != "" || req.MaxResults != nil
-	if cursorMode {
-		// Documented: below 10 gives 10; above 500 is refused, not clamped.
-		limit, err := rpc.MaxResults(req.MaxResults, 10, 500)
-		if err != nil {
-			return nil, err
-		}
-		if req.NextToken != "" {
-			if f.After, err = decodeDiskCursor(req.NextToken); err != nil {
-				return nil, err
-			}
-		}
-		f.Limit = limit + 1 // one more tells whether a next page exists
-		resp.PageNumber, resp.PageSize = 1, limit
-	} else {
-		page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
-		if err != nil {
-			return nil, err
-		}
-		f.Offset, f.Limit = page.Offset(), page.Size
-		resp.PageNumber, resp.PageSize = page.Number, page.Size
+	// MaxResults: documented below 10 gives 10; above 500 is refused.
+	pg, err := rpc.BothPaging(req.PageNumber, req.PageSize, req.MaxResults, req.NextToken, 100, 10, 500)
+	if err != nil {
+		return nil, err
 	}
+	if req.NextToken != "" {
+		if f.After, err = decodeDiskCursor(req.NextToken); err != nil {
+			return nil, err
+		}
+	}
+	f.Offset, f.Limit = pg.Offset, pg.Limit
+	resp.PageNumber, resp.PageSize = pg.Number, pg.Size
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
@@ -148,7 +138,7 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 			return nil, err
 		}
 	}
-	if cursorMode && len(disks) > resp.PageSize {
+	if pg.Token && len(disks) > resp.PageSize {
 		disks = disks[:resp.PageSize]
 		resp.NextToken = encodeCursor(store.DiskCursor(disks[len(disks)-1]))
 	}

@@ -121,31 +121,19 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		f.Tags = tagFilter(req.Tag)
 	}
 	resp := &DescribeInstancesResponse{}
-	cursorMode := req.NextToken != "" || req.MaxResults != nil
-	if cursorMode {
-		// Documented: below 10 gives 10. Above 100 is refused rather than
-		// clamped, so a client learns its page size is not honoured.
-		limit, err := rpc.MaxResults(req.MaxResults, 10, 100)
-		if err != nil {
-			return nil, err
-		}
-		if req.NextToken != "" {
-			after, err := decodeCursor(req.NextToken)
-			if err != nil {
-				return nil, err
-			}
-			f.After = after
-		}
-		f.Limit = limit + 1 // one more tells whether a next page exists
-		resp.PageNumber, resp.PageSize = 1, limit
-	} else {
-		page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
-		if err != nil {
-			return nil, err
-		}
-		f.Offset, f.Limit = page.Offset(), page.Size
-		resp.PageNumber, resp.PageSize = page.Number, page.Size
+	// MaxResults: documented below 10 gives 10; above 100 is refused rather
+	// than clamped, so a client learns its page size is not honoured.
+	pg, err := rpc.BothPaging(req.PageNumber, req.PageSize, req.MaxResults, req.NextToken, 100, 10, 100)
+	if err != nil {
+		return nil, err
 	}
+	if req.NextToken != "" {
+		if f.After, err = decodeCursor(req.NextToken); err != nil {
+			return nil, err
+		}
+	}
+	f.Offset, f.Limit = pg.Offset, pg.Limit
+	resp.PageNumber, resp.PageSize = pg.Number, pg.Size
 	var list []*store.Instance
 	var total int
 	if !none {
@@ -153,7 +141,7 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 			return nil, err
 		}
 	}
-	if cursorMode && len(list) > resp.PageSize {
+	if pg.Token && len(list) > resp.PageSize {
 		list = list[:resp.PageSize]
 		resp.NextToken = encodeCursor(store.InstanceCursor(list[len(list)-1]))
 	}
