@@ -114,6 +114,13 @@ func TestDescribePaging(t *testing.T) {
 			return got, "", len(got) == 2
 		}), allENIs)
 
+		// MaxResults below 10 gives 10, as documented: here every ENI.
+		if got, next := enis(&ecs2.DescribeNetworkInterfacesRequest{MaxResults: dara.Int32(1)}); len(got) != len(allENIs) || next != "" {
+			t.Errorf("DescribeNetworkInterfaces MaxResults=1: %d ENIs, NextToken %q; want all %d, none", len(got), next, len(allENIs))
+		}
+		_, err := a.v2.DescribeNetworkInterfaces(&ecs2.DescribeNetworkInterfacesRequest{RegionId: region, NextToken: dara.String("x")})
+		v2Error(t, err, 400, "InvalidNextToken")
+
 		// DescribeSecurityGroups: NextToken/MaxResults and pages.
 		groups := func(r *ecs2.DescribeSecurityGroupsRequest) ([]string, string) {
 			r.RegionId = region
