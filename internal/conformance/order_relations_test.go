@@ -25,6 +25,15 @@ func TestOrderRelationsAndConfigs(t *testing.T) {
 		a.waitStatus(t, "Running", upID, downID)
 		upgrade := scAccept(t, a, scReq{InstanceId: upID, InstanceType: "ecs.g6.xlarge"})
 		refund := dfString(ctChange(t, a, ctToPostPaid("", downID)).OrderId)
+		// A pay-as-you-go instance turned subscription, then renewed.
+		payg := a.mustRun(t, lcZone("cn-hangzhou-i"))
+		paygID := payg.InstanceIdSets.InstanceIdSet[0]
+		a.waitStatus(t, "Running", paygID)
+		convert := dfString(ctChange(t, a, ctToPrePaid(1, true, paygID)).OrderId)
+		renewed, err := a.renew(paygID, 1, "")
+		if err != nil {
+			t.Fatalf("RenewInstance: %v", err)
+		}
 
 		byID := map[string]bssopenapi.Order{}
 		for _, o := range a.orders(t, since, nil) {
@@ -51,6 +60,9 @@ func TestOrderRelationsAndConfigs(t *testing.T) {
 		check("Upgrade", byID[upgrade], "Upgrade", "ProductSubOrder", up.OrderId,
 			[]string{"InstanceType:ecs.g6.xlarge;", "ZoneId:cn-hangzhou-i;"}, []string{"InstanceType:ecs.g6.large;", "ZoneId:cn-hangzhou-i;"})
 		check("Refund", byID[refund], "Refund", "RefundSubOrder", down.OrderId, []string{"ChargeType:PostPaid;"}, []string{"ChargeType:PrePaid;"})
+		check("Convert", byID[convert], "Convert", "ProductSubOrder", payg.OrderId, []string{"ChargeType:PrePaid;", "Period:1;"}, []string{"ChargeType:PostPaid;"})
+		renewCfg := []string{"InstanceType:ecs.g6.large;", "Period:1;"}
+		check("Renew", byID[renewed.OrderId], "Renew", "ProductSubOrder", payg.OrderId, renewCfg, renewCfg)
 		if strings.Contains(byID[upgrade].Config, "ecs.g6.large;") || strings.Contains(byID[upgrade].OriginalConfig, "ecs.g6.xlarge") {
 			t.Errorf("Upgrade: Config %q and OriginalConfig %q mix the types", byID[upgrade].Config, byID[upgrade].OriginalConfig)
 		}
