@@ -66,6 +66,8 @@ var (
 	InvalidInstancePurchaseNotFound                             = def(400, "InvalidInstance.PurchaseNotFound", "The specified instance has no purchase history.")
 	InvalidInstanceUnpaidOrder                                  = def(400, "InvalidInstance.UnpaidOrder", "The specified instance has unpaid order.")
 	InvalidInstanceChargeTypeNotFound                           = def(404, "InvalidInstanceChargeType.NotFound", "The specified InstanceChargeType is not found.")
+	InvalidLockReasonNotFound                                   = def(404, "InvalidLockReason.NotFound", "The specified LockReason is not found.")           // DescribeInstances LockReason filter
+	InvalidNetworkTypeNotFound                                  = def(404, "InvalidNetworkType.NotFound", "The specified InstanceNetworkType is not found.") // DescribeInstances InstanceNetworkType filter
 	InvalidInstanceChargeTypeValueNotSupported                  = def(400, "InvalidInstanceChargeType.ValueNotSupported", "%s")
 	InvalidInstanceIdNotFoundMalformed                          = def(400, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")                       // an InstanceId that is not an instance id at all (wrong prefix or length); a well-formed id that names nothing is the 404 row
 	InvalidInstanceIdNotFound                                   = def(404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")                       // no instance of the caller has that id (another account's instance is never a hint that it exists)

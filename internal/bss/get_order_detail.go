@@ -40,7 +40,11 @@ func getOrderDetail(ctx context.Context, env *rpc.Env, req *GetOrderDetailReques
 	if err != nil {
 		return nil, err
 	}
-	v := viewOrder(o, acc.Currency)
+	related, err := relatedOrders(ctx, env.Q(), []*store.Order{o})
+	if err != nil {
+		return nil, err
+	}
+	v := viewOrder(o, acc.Currency, related)
 	v.OrderType = strings.ToLower(v.OrderType)
 	v.PaymentStatus = strings.ToLower(strings.Replace(v.PaymentStatus, "Cancelled", "Canceled", 1))
 	data := &GetOrderDetailData{HostName: "business.aliyuncs.com", PageNum: 1, PageSize: 1, TotalCount: 1}

@@ -92,9 +92,13 @@ func queryOrders(ctx context.Context, env *rpc.Env, req *QueryOrdersRequest) (*Q
 	if err != nil {
 		return nil, err
 	}
+	related, err := relatedOrders(ctx, env.Q(), orders)
+	if err != nil {
+		return nil, err
+	}
 	data.TotalCount = total
 	for _, o := range orders {
-		data.OrderList.Order = append(data.OrderList.Order, viewOrder(o, acc.Currency))
+		data.OrderList.Order = append(data.OrderList.Order, viewOrder(o, acc.Currency, related))
 	}
 	return data, nil
 }

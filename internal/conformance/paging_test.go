@@ -15,7 +15,7 @@ func TestPagingOutOfRange(t *testing.T) {
 		ecs := map[string][]map[string]string{
 			"DescribeInstances":      {{"PageNumber": huge}, {"PageNumber": "0"}, {"PageNumber": "1000001"}, {"PageSize": "0"}, {"PageSize": "101"}, {"PageNumber": huge, "PageSize": "100"}, {"MaxResults": "0"}, {"MaxResults": "101"}, {"MaxResults": huge}},
 			"DescribeInstanceStatus": {{"PageNumber": huge}, {"PageNumber": "-1"}, {"PageSize": "51"}},
-			"DescribeDisks":          {{"PageNumber": huge}, {"PageSize": "101"}},
+			"DescribeDisks":          {{"PageNumber": huge}, {"PageSize": "101"}, {"MaxResults": "0"}, {"MaxResults": "501"}, {"MaxResults": huge}},
 			"DescribeImages":         {{"PageNumber": huge}, {"PageSize": "0"}},
 			"DescribeInstanceTypes":  {{"MaxResults": "0"}, {"MaxResults": huge}},
 		}

@@ -423,7 +423,7 @@ func scTestUpgradeRunning(t *testing.T, s *ecsdtest.Server, now time.Time) {
 		t.Errorf("balance went from %s to %s, want a fee of %s", scAmount(cash0), scAmount(cash), scAmount(fee))
 	}
 	o := scOrder(t, a, order, nil)
-	if o.OrderType != "Upgrade" || o.PaymentStatus != "Paid" || o.PretaxAmount != "315.83" || o.OrderSubType != "" {
+	if o.OrderType != "Upgrade" || o.PaymentStatus != "Paid" || o.PretaxAmount != "315.83" || o.OrderSubType != "ProductSubOrder" {
 		t.Errorf("order %s: %s/%s %s %s, want a Paid Upgrade of 315.83", order, o.OrderType, o.OrderSubType, o.PaymentStatus, o.PretaxAmount)
 	}
 	if d := a.orderDetail(t, order); d.PretaxAmount != "315.83" || d.OrderType != "upgrade" || d.PaymentStatus != "paid" {
@@ -895,8 +895,10 @@ func scTestTemporaryUpgrade(t *testing.T, s *ecsdtest.Server) {
 	if d := cash0 - cash1; d != 2000 { // 300 × 48 / 720
 		t.Errorf("a 48-hour upgrade cost %s, want 20.00", scAmount(d))
 	}
-	if o := scOrder(t, a, order, nil); o.OrderType != "Upgrade" || o.OrderSubType != "TempUpgrade" || o.PretaxAmount != "20.00" {
-		t.Errorf("order %s: %s/%s %s, want Upgrade/TempUpgrade 20.00", order, o.OrderType, o.OrderSubType, o.PretaxAmount)
+	// A temporary upgrade is an Upgrade whose Config has its end.
+	if o := scOrder(t, a, order, nil); o.OrderType != "Upgrade" || o.OrderSubType != "ProductSubOrder" || o.PretaxAmount != "20.00" ||
+		!strings.Contains(o.Config, "EndTime:"+end.Format(time.RFC3339)+";") {
+		t.Errorf("order %s: %s/%s %s Config %q, want Upgrade/ProductSubOrder 20.00 ending at %s", order, o.OrderType, o.OrderSubType, o.PretaxAmount, o.Config, end.Format(time.RFC3339))
 	}
 	scWaitType(t, a, id, "ecs.g6.xlarge", 4, 16)
 	scRefused(t, a, scReq{InstanceId: id, InstanceType: "ecs.g6.2xlarge"}, "InvalidAction.WithActiveElasticUpgrade", 400)

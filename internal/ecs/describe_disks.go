@@ -2,28 +2,47 @@ package ecs
 
 import (
 	"context"
+	"encoding/base64"
+	"slices"
+	"strings"
 
 	"github.com/ecsd/ecsd/internal/apierr"
 	"github.com/ecsd/ecsd/internal/rpc"
 	"github.com/ecsd/ecsd/internal/store"
 )
 
-// DescribeDisksRequest is DescribeDisks' input.
+// DescribeDisksRequest is DescribeDisks' input. Filters combine with AND;
+// those about features no ecsd disk has (encryption, sharing, multi-attach,
+// snapshots) are honoured too: asking for the feature matches no disk.
 type DescribeDisksRequest struct {
 	rpc.AccountDelegation
-	RegionId   string     `param:"RegionId,required"`
-	ZoneId     string     `param:"ZoneId"`
-	DiskIds    []string   `param:"DiskIds,json"`
-	InstanceId string     `param:"InstanceId"`
-	DiskType   string     `param:"DiskType"`
-	Category   string     `param:"Category"`
-	Tag        []TagParam `param:"Tag"`
-	PageNumber *int       `param:"PageNumber"`
-	PageSize   *int       `param:"PageSize"`
-	_          rpc.Refuse `refuse:"DiskName,Status,DiskChargeType,Portable,DeleteWithInstance,LockReason,Filter,AdditionalAttributes" why:"this disk filter is not modelled"`
-	_          rpc.Refuse `refuse:"SnapshotId,AutoSnapshotPolicyId,DeleteAutoSnapshot,EnableAutoSnapshot,EnableAutomatedSnapshotPolicy,EnableShared,MultiAttach,Encrypted,KMSKeyId,ResourceGroupId" why:"snapshots, shared and encrypted disks and resource groups are not modelled"`
-	_          rpc.Refuse `refuse:"MaxResults,NextToken" why:"DescribeDisks pages by PageNumber and PageSize in ecsd"`
-	_          rpc.Refuse `refuse:"DryRun=false" why:"DescribeDisks has no dry run in ecsd"`
+	RegionId             string        `param:"RegionId,required"`
+	ZoneId               string        `param:"ZoneId"`
+	DiskIds              []string      `param:"DiskIds,json"`
+	InstanceId           string        `param:"InstanceId"`
+	DiskType             string        `param:"DiskType"`
+	Category             string        `param:"Category"`
+	Tag                  []TagParam    `param:"Tag"`
+	Status               string        `param:"Status"`
+	DiskChargeType       string        `param:"DiskChargeType"`
+	Portable             *bool         `param:"Portable"`
+	Filter               []FilterParam `param:"Filter"`
+	Encrypted            *bool         `param:"Encrypted"`
+	KMSKeyId             string        `param:"KMSKeyId"`
+	EnableShared         *bool         `param:"EnableShared"`
+	MultiAttach          string        `param:"MultiAttach"`
+	SnapshotId           string        `param:"SnapshotId"`
+	AutoSnapshotPolicyId string        `param:"AutoSnapshotPolicyId"`
+	PageNumber           *int          `param:"PageNumber"`
+	PageSize             *int          `param:"PageSize"`
+	NextToken            string        `param:"NextToken"`
+	MaxResults           *int          `param:"MaxResults"`
+	DryRun               bool          `param:"DryRun"`
+	_                    rpc.Refuse    `refuse:"DiskName,DeleteWithInstance" why:"disk names and DeleteWithInstance are not stored"`
+	_                    rpc.Refuse    `refuse:"LockReason" why:"disk operation locks are not modelled"`
+	_                    rpc.Refuse    `refuse:"EnableAutoSnapshot,EnableAutomatedSnapshotPolicy,DeleteAutoSnapshot" why:"automatic snapshots are not modelled"`
+	_                    rpc.Refuse    `refuse:"ResourceGroupId" why:"resource groups of disks are not modelled"`
+	_                    rpc.Refuse    `refuse:"AdditionalAttributes" why:"disk performance attributes are not modelled"`
 }
 
 // DescribeDisksResponse lists disks.
@@ -32,6 +51,7 @@ type DescribeDisksResponse struct {
 	TotalCount int
 	PageNumber int
 	PageSize   int
+	NextToken  string
 	Disks      struct {
 		Disk []DiskView
 	}
@@ -77,23 +97,51 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	default:
 		return nil, apierr.InvalidParameter.Newf("The specified parameter DiskType %q is not valid; use all, system or data.", req.DiskType)
 	}
-	page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
+	f := store.DiskFilter{
+		AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, InstanceID: req.InstanceId,
+		DiskType: kind, Category: req.Category, Portable: req.Portable,
+	}
+	if req.Category == "all" {
+		f.Category = ""
+	}
+	none, err := diskFilters(req, &f)
 	if err != nil {
 		return nil, err
 	}
-	f := store.DiskFilter{
-		AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, InstanceID: req.InstanceId,
-		DiskType: kind, Category: req.Category, Offset: page.Offset(), Limit: page.Size,
-	}
-	if len(req.DiskIds) > 0 {
-		f.IDs = req.DiskIds
+	if req.DiskIds != nil {
+		if len(req.DiskIds) > 100 {
+			return nil, apierr.InvalidParameter.Newf("The specified parameter DiskIds is not valid: at most 100 ids are allowed.")
+		}
+		f.IDs = req.DiskIds // "[]" matches nothing, as documented
 	}
 	if len(req.Tag) > 0 {
 		f.Tags = tagFilter(req.Tag)
 	}
-	disks, total, err := env.Q().DiskList(ctx, f)
+	resp := &DescribeDisksResponse{}
+	// MaxResults: documented below 10 gives 10; above 500 is refused.
+	pg, err := rpc.BothPaging(req.PageNumber, req.PageSize, req.MaxResults, req.NextToken, 100, 10, 500)
 	if err != nil {
 		return nil, err
+	}
+	if req.NextToken != "" {
+		if f.After, err = decodeDiskCursor(req.NextToken); err != nil {
+			return nil, err
+		}
+	}
+	f.Offset, f.Limit = pg.Offset, pg.Limit
+	resp.PageNumber, resp.PageSize = pg.Number, pg.Size
+	if req.DryRun {
+		return nil, apierr.DryRunOperation.New()
+	}
+	var disks []*store.Disk
+	if !none {
+		if disks, resp.TotalCount, err = env.Q().DiskList(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	if pg.Token && len(disks) > resp.PageSize {
+		disks = disks[:resp.PageSize]
+		resp.NextToken = encodeCursor(store.DiskCursor(disks[len(disks)-1]))
 	}
 	ids := make([]string, len(disks))
 	for k, d := range disks {
@@ -103,7 +151,6 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	if err != nil {
 		return nil, err
 	}
-	resp := &DescribeDisksResponse{TotalCount: total, PageNumber: page.Number, PageSize: page.Size}
 	resp.Disks.Disk = []DiskView{}
 	for _, d := range disks {
 		v := DiskView{
@@ -131,4 +178,51 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 		resp.Disks.Disk = append(resp.Disks.Disk, v)
 	}
 	return resp, nil
+}
+
+// diskStatuses are the values of DescribeDisks' Status filter.
+var diskStatuses = []string{"In_use", "Available", "Attaching", "Detaching", "Creating", "ReIniting", "All"}
+
+// diskFilters adds DescribeDisks' filters beyond the columns it maps one to
+// one to f. none is true when a filter asks for a feature no ecsd disk has.
+func diskFilters(req *DescribeDisksRequest, f *store.DiskFilter) (none bool, err error) {
+	if req.Status != "" && !slices.Contains(diskStatuses, req.Status) {
+		return false, apierr.InvalidParameter.Newf("The specified parameter Status %q is not valid; use %s.", req.Status, strings.Join(diskStatuses, ", "))
+	}
+	if req.Status != "All" {
+		f.Status = req.Status
+	}
+	switch req.DiskChargeType {
+	case "", store.PrePaid, store.PostPaid:
+		f.ChargeType = req.DiskChargeType
+	default:
+		return false, apierr.InvalidParameter.Newf("The specified parameter DiskChargeType %q is not valid; use PrePaid or PostPaid.", req.DiskChargeType)
+	}
+	switch req.MultiAttach {
+	case "", "Disabled":
+	case "Enabled", "LegacyShared":
+		none = true
+	default:
+		return false, apierr.InvalidParameter.Newf("The specified parameter MultiAttach %q is not valid; use Disabled, Enabled or LegacyShared.", req.MultiAttach)
+	}
+	bounds, err := timeFilters(req.Filter, "CreationStartTime", "CreationEndTime")
+	if err != nil {
+		return false, err
+	}
+	f.CreatedFrom, f.CreatedTo = bounds["CreationStartTime"], bounds["CreationEndTime"]
+	if isTrue(req.Encrypted) || req.KMSKeyId != "" || isTrue(req.EnableShared) || req.SnapshotId != "" || req.AutoSnapshotPolicyId != "" {
+		none = true
+	}
+	return none, nil
+}
+
+// isTrue is a *bool's value, false when unset.
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// decodeDiskCursor reads a DescribeDisks NextToken.
+func decodeDiskCursor(token string) (string, error) {
+	if b, err := base64.RawURLEncoding.DecodeString(token); err == nil && store.ValidDiskCursor(string(b)) {
+		return string(b), nil
+	}
+	return "", apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", token)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/ecsd/ecsd/internal/apierr"
 
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/rpc"
@@ -26,13 +29,30 @@ type DescribeImagesRequest struct {
 	OSType       string `param:"OSType"`       // linux or windows
 	Architecture string `param:"Architecture"` // x86_64 or arm64
 	// Status is one status or several separated by commas; default Available.
-	Status          string     `param:"Status"`
-	ImageOwnerAlias string     `param:"ImageOwnerAlias"` // system, self, others, marketplace
-	PageNumber      *int       `param:"PageNumber"`
-	PageSize        *int       `param:"PageSize"`
-	_               rpc.Refuse `refuse:"ImageFamily,InstanceType,Usage,IsPublic,IsSupportCloudinit,IsSupportIoOptimized,ShowExpired,ActionType,ImageOwnerId,Filter,Tag" why:"this image filter is not modelled"`
-	_               rpc.Refuse `refuse:"SnapshotId,ResourceGroupId" why:"snapshots and resource groups are not modelled"`
-	_               rpc.Refuse `refuse:"DryRun=false" why:"DescribeImages has no dry run in ecsd"`
+	Status          string `param:"Status"`
+	ImageOwnerAlias string `param:"ImageOwnerAlias"` // system, self, others, marketplace
+	// InstanceType keeps the images that can run on the type: those of
+	// its CPU architecture.
+	InstanceType         string `param:"InstanceType"`
+	IsSupportIoOptimized *bool  `param:"IsSupportIoOptimized"`
+	IsPublic             *bool  `param:"IsPublic"`
+	// ActionType is CreateEcs or ChangeOS: every catalog image serves both.
+	ActionType string `param:"ActionType"`
+	// ShowExpired: no catalog image expires, so either value lists the same.
+	ShowExpired *bool `param:"ShowExpired"`
+	// Catalog images have no family, owner account, snapshot or tag: a
+	// filter on one matches no image.
+	ImageFamily  string        `param:"ImageFamily"`
+	ImageOwnerId *int64        `param:"ImageOwnerId"`
+	SnapshotId   string        `param:"SnapshotId"`
+	Tag          []TagParam    `param:"Tag"`
+	Filter       []FilterParam `param:"Filter"`
+	PageNumber   *int          `param:"PageNumber"`
+	PageSize     *int          `param:"PageSize"`
+	DryRun       bool          `param:"DryRun"`
+	_            rpc.Refuse    `refuse:"Usage" why:"which images an account's instances use is not tracked"`
+	_            rpc.Refuse    `refuse:"IsSupportCloudinit" why:"the catalog does not record cloud-init support"`
+	_            rpc.Refuse    `refuse:"ResourceGroupId" why:"resource groups of images are not modelled"`
 }
 
 // DescribeImagesResponse is one page of images.
@@ -80,10 +100,16 @@ func describeImages(ctx context.Context, env *rpc.Env, req *DescribeImagesReques
 		return nil, err
 	}
 	page, size := pg.Number, pg.Size
-
+	m, err := req.matcher(env.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	if req.DryRun {
+		return nil, apierr.DryRunOperation.New()
+	}
 	var matched []*catalog.Image
 	for _, im := range env.Catalog.Images() {
-		if req.matches(im) {
+		if m(im) {
 			matched = append(matched, im)
 		}
 	}
@@ -97,22 +123,51 @@ func describeImages(ctx context.Context, env *rpc.Env, req *DescribeImagesReques
 	return resp, nil
 }
 
-// matches reports whether im passes every filter of req.
-func (req *DescribeImagesRequest) matches(im *catalog.Image) bool {
+// matcher validates req's filters and returns whether an image passes
+// them all. Returns InvalidInstanceType.NotFound for a type the catalog
+// lacks, and InvalidParameter for a bad ActionType or Filter.N.
+func (req *DescribeImagesRequest) matcher(cat *catalog.Catalog) (func(*catalog.Image) bool, error) {
 	statuses := []string{"Available"}
 	if req.Status != "" {
 		statuses = splitList(req.Status)
 	}
-	switch {
-	case req.ImageId != "" && !slices.Contains(splitList(req.ImageId), im.ImageId),
-		req.ImageName != "" && !strings.Contains(im.ImageName, req.ImageName),
-		req.OSType != "" && !strings.EqualFold(req.OSType, im.OSType),
-		req.Architecture != "" && req.Architecture != im.Architecture,
-		req.ImageOwnerAlias != "" && req.ImageOwnerAlias != im.ImageOwnerAlias,
-		!slices.Contains(statuses, im.Status):
-		return false
+	arch := ""
+	if req.InstanceType != "" {
+		t, ok := cat.Type(req.InstanceType)
+		if !ok {
+			return nil, apierr.InvalidInstanceTypeNotFound.Newf("The specified InstanceType %q does not exist; call DescribeInstanceTypes for the types.", req.InstanceType)
+		}
+		arch = map[string]string{"X86": "x86_64", "ARM": "arm64"}[t.CpuArchitecture]
 	}
-	return true
+	switch req.ActionType {
+	case "", "CreateEcs", "ChangeOS":
+	default:
+		return nil, apierr.InvalidParameter.Newf("The specified parameter ActionType %q is not valid; use CreateEcs or ChangeOS.", req.ActionType)
+	}
+	bounds, err := timeFilters(req.Filter, "CreationStartTime", "CreationEndTime")
+	if err != nil {
+		return nil, err
+	}
+	none := req.ImageFamily != "" || req.ImageOwnerId != nil || req.SnapshotId != "" || len(req.Tag) > 0
+	return func(im *catalog.Image) bool {
+		created, _ := time.Parse(time.RFC3339, im.CreationTime)
+		switch {
+		case none,
+			req.ImageId != "" && !slices.Contains(splitList(req.ImageId), im.ImageId),
+			req.ImageName != "" && !strings.Contains(im.ImageName, req.ImageName),
+			req.OSType != "" && !strings.EqualFold(req.OSType, im.OSType),
+			req.Architecture != "" && req.Architecture != im.Architecture,
+			req.ImageOwnerAlias != "" && req.ImageOwnerAlias != im.ImageOwnerAlias,
+			req.InstanceType != "" && arch != im.Architecture,
+			req.IsSupportIoOptimized != nil && *req.IsSupportIoOptimized != im.IsSupportIoOptimized,
+			req.IsPublic != nil && *req.IsPublic != (im.ImageOwnerAlias == "system"),
+			!bounds["CreationStartTime"].IsZero() && created.Before(bounds["CreationStartTime"]),
+			!bounds["CreationEndTime"].IsZero() && created.After(bounds["CreationEndTime"]),
+			!slices.Contains(statuses, im.Status):
+			return false
+		}
+		return true
+	}, nil
 }
 
 // splitList splits a comma-separated parameter, dropping blanks.

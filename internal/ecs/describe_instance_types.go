@@ -20,18 +20,52 @@ const maxInstanceTypesPage = 1600
 // pass all the filters given.
 type DescribeInstanceTypesRequest struct {
 	rpc.AccountDelegation
-	InstanceTypes       []string   `param:"InstanceTypes"` // InstanceTypes.N, 1–10
-	InstanceTypeFamily  string     `param:"InstanceTypeFamily"`
-	MinimumCpuCoreCount *int       `param:"MinimumCpuCoreCount"`
-	MaximumCpuCoreCount *int       `param:"MaximumCpuCoreCount"`
-	MinimumMemorySize   *float64   `param:"MinimumMemorySize"`
-	MaximumMemorySize   *float64   `param:"MaximumMemorySize"`
-	CpuArchitecture     string     `param:"CpuArchitecture"` // X86 or ARM
-	MaxResults          *int       `param:"MaxResults"`
-	NextToken           string     `param:"NextToken"`
-	_                   rpc.Refuse `refuse:"InstanceTypeFamilies,InstanceCategory,InstanceCategories,InstanceFamilyLevel,CpuArchitectures,PhysicalProcessorModel,PhysicalProcessorModels,MinimumCpuSpeedFrequency,MaximumCpuSpeedFrequency,MinimumCpuTurboFrequency,MaximumCpuTurboFrequency,MinimumBaselineCredit,MinimumInitialCredit,AdditionalAttributes" why:"this instance type filter is not modelled"`
-	_                   rpc.Refuse `refuse:"GPUSpec,GpuSpecs,MinimumGPUAmount,MaximumGPUAmount,LocalStorageCategory,LocalStorageCategories,MinimumLocalStorageAmount,MinimumLocalStorageCapacity,MinimumDiskQuantity,NvmeSupport" why:"GPU and local storage filters are not modelled"`
-	_                   rpc.Refuse `refuse:"MinimumEniQuantity,MinimumEniPrivateIpAddressQuantity,MinimumEniIpv6AddressQuantity,MinimumEriQuantity,MinimumInstanceBandwidthRx,MinimumInstanceBandwidthTx,MinimumInstancePpsRx,MinimumInstancePpsTx,MinimumPrimaryEniQueueNumber,MinimumSecondaryEniQueueNumber,MinimumQueuePairNumber" why:"network capacity filters are not modelled"`
+	InstanceTypes       []string `param:"InstanceTypes"` // InstanceTypes.N, 1–10
+	InstanceTypeFamily  string   `param:"InstanceTypeFamily"`
+	MinimumCpuCoreCount *int     `param:"MinimumCpuCoreCount"`
+	MaximumCpuCoreCount *int     `param:"MaximumCpuCoreCount"`
+	MinimumMemorySize   *float64 `param:"MinimumMemorySize"`
+	MaximumMemorySize   *float64 `param:"MaximumMemorySize"`
+	CpuArchitecture     string   `param:"CpuArchitecture"` // X86 or ARM
+	MaxResults          *int     `param:"MaxResults"`
+	NextToken           string   `param:"NextToken"`
+	// List filters (.N, 1–10 values): a type matches one of the values.
+	InstanceTypeFamilies    []string `param:"InstanceTypeFamilies"`
+	InstanceCategories      []string `param:"InstanceCategories"`
+	CpuArchitectures        []string `param:"CpuArchitectures"`
+	PhysicalProcessorModels []string `param:"PhysicalProcessorModels"`
+	GpuSpecs                []string `param:"GpuSpecs"`
+	LocalStorageCategories  []string `param:"LocalStorageCategories"`
+	// Exact filters.
+	InstanceCategory       string `param:"InstanceCategory"`
+	InstanceFamilyLevel    string `param:"InstanceFamilyLevel"`
+	PhysicalProcessorModel string `param:"PhysicalProcessorModel"`
+	GPUSpec                string `param:"GPUSpec"`
+	LocalStorageCategory   string `param:"LocalStorageCategory"`
+	NvmeSupport            string `param:"NvmeSupport"`
+	// Range filters, inclusive.
+	MinimumCpuSpeedFrequency           *float64   `param:"MinimumCpuSpeedFrequency"`
+	MaximumCpuSpeedFrequency           *float64   `param:"MaximumCpuSpeedFrequency"`
+	MinimumCpuTurboFrequency           *float64   `param:"MinimumCpuTurboFrequency"`
+	MaximumCpuTurboFrequency           *float64   `param:"MaximumCpuTurboFrequency"`
+	MinimumGPUAmount                   *int       `param:"MinimumGPUAmount"`
+	MaximumGPUAmount                   *int       `param:"MaximumGPUAmount"`
+	MinimumBaselineCredit              *int       `param:"MinimumBaselineCredit"`
+	MinimumInitialCredit               *int       `param:"MinimumInitialCredit"`
+	MinimumLocalStorageAmount          *int       `param:"MinimumLocalStorageAmount"`
+	MinimumLocalStorageCapacity        *int64     `param:"MinimumLocalStorageCapacity"`
+	MinimumDiskQuantity                *int       `param:"MinimumDiskQuantity"`
+	MinimumEniQuantity                 *int       `param:"MinimumEniQuantity"`
+	MinimumEniPrivateIpAddressQuantity *int       `param:"MinimumEniPrivateIpAddressQuantity"`
+	MinimumEniIpv6AddressQuantity      *int       `param:"MinimumEniIpv6AddressQuantity"`
+	MinimumInstanceBandwidthRx         *int       `param:"MinimumInstanceBandwidthRx"`
+	MinimumInstanceBandwidthTx         *int       `param:"MinimumInstanceBandwidthTx"`
+	MinimumInstancePpsRx               *int64     `param:"MinimumInstancePpsRx"`
+	MinimumInstancePpsTx               *int64     `param:"MinimumInstancePpsTx"`
+	MinimumPrimaryEniQueueNumber       *int       `param:"MinimumPrimaryEniQueueNumber"`
+	MinimumSecondaryEniQueueNumber     *int       `param:"MinimumSecondaryEniQueueNumber"`
+	_                                  rpc.Refuse `refuse:"MinimumEriQuantity,MinimumQueuePairNumber" why:"the catalog does not record ERIs or queue pairs"`
+	_                                  rpc.Refuse `refuse:"AdditionalAttributes" why:"every attribute the catalog has is always answered"`
 }
 
 // DescribeInstanceTypesResponse is one page of instance types.
@@ -87,8 +121,15 @@ type InstanceTypeItem struct {
 // Returns InvalidParameter for more than 10 InstanceTypes.N or a MaxResults
 // outside 1–1600, and InvalidNextToken for a token this action did not give.
 func describeInstanceTypes(ctx context.Context, env *rpc.Env, req *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error) {
-	if len(req.InstanceTypes) > 10 {
-		return nil, apierr.InvalidParameter.Newf("The parameter InstanceTypes.N takes at most 10 values; %d were given.", len(req.InstanceTypes))
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"InstanceTypes", len(req.InstanceTypes)}, {"InstanceTypeFamilies", len(req.InstanceTypeFamilies)}, {"InstanceCategories", len(req.InstanceCategories)},
+		{"CpuArchitectures", len(req.CpuArchitectures)}, {"PhysicalProcessorModels", len(req.PhysicalProcessorModels)}, {"GpuSpecs", len(req.GpuSpecs)},
+		{"LocalStorageCategories", len(req.LocalStorageCategories)}} {
+		if l.n > 10 {
+			return nil, apierr.InvalidParameter.Newf("The parameter %s.N takes at most 10 values; %d were given.", l.name, l.n)
+		}
 	}
 	limit := maxInstanceTypesPage
 	if req.MaxResults != nil {
@@ -124,17 +165,45 @@ func describeInstanceTypes(ctx context.Context, env *rpc.Env, req *DescribeInsta
 
 // matches reports whether t passes every filter of req.
 func (req *DescribeInstanceTypesRequest) matches(t *catalog.InstanceType) bool {
+	in := func(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
+	is := func(want, v string) bool { return want == "" || want == v }
 	switch {
-	case len(req.InstanceTypes) > 0 && !slices.Contains(req.InstanceTypes, t.InstanceTypeId),
-		req.InstanceTypeFamily != "" && req.InstanceTypeFamily != t.InstanceTypeFamily,
-		req.MinimumCpuCoreCount != nil && t.CpuCoreCount < *req.MinimumCpuCoreCount,
-		req.MaximumCpuCoreCount != nil && t.CpuCoreCount > *req.MaximumCpuCoreCount,
-		req.MinimumMemorySize != nil && t.MemorySize < *req.MinimumMemorySize,
-		req.MaximumMemorySize != nil && t.MemorySize > *req.MaximumMemorySize,
-		req.CpuArchitecture != "" && !strings.EqualFold(req.CpuArchitecture, t.CpuArchitecture):
+	case !in(req.InstanceTypes, t.InstanceTypeId),
+		!is(req.InstanceTypeFamily, t.InstanceTypeFamily), !in(req.InstanceTypeFamilies, t.InstanceTypeFamily),
+		req.CpuArchitecture != "" && !strings.EqualFold(req.CpuArchitecture, t.CpuArchitecture), !in(req.CpuArchitectures, t.CpuArchitecture),
+		!is(req.InstanceCategory, t.InstanceCategory), !in(req.InstanceCategories, t.InstanceCategory),
+		!is(req.InstanceFamilyLevel, t.InstanceFamilyLevel),
+		!is(req.PhysicalProcessorModel, t.PhysicalProcessorModel), !in(req.PhysicalProcessorModels, t.PhysicalProcessorModel),
+		!is(req.GPUSpec, t.GPUSpec), !in(req.GpuSpecs, t.GPUSpec),
+		!is(req.LocalStorageCategory, t.LocalStorageCategory), !in(req.LocalStorageCategories, t.LocalStorageCategory),
+		!is(req.NvmeSupport, t.NvmeSupport),
+		!within(req.MinimumCpuCoreCount, req.MaximumCpuCoreCount, t.CpuCoreCount),
+		!within(req.MinimumMemorySize, req.MaximumMemorySize, t.MemorySize),
+		!within(req.MinimumCpuSpeedFrequency, req.MaximumCpuSpeedFrequency, t.CpuSpeedFrequency),
+		!within(req.MinimumCpuTurboFrequency, req.MaximumCpuTurboFrequency, t.CpuTurboFrequency),
+		!within(req.MinimumGPUAmount, req.MaximumGPUAmount, t.GPUAmount),
+		!within(req.MinimumBaselineCredit, nil, t.BaselineCredit),
+		!within(req.MinimumInitialCredit, nil, t.InitialCredit),
+		!within(req.MinimumLocalStorageAmount, nil, t.LocalStorageAmount),
+		!within(req.MinimumLocalStorageCapacity, nil, t.LocalStorageCapacity),
+		!within(req.MinimumDiskQuantity, nil, t.DiskQuantity),
+		!within(req.MinimumEniQuantity, nil, t.EniQuantity),
+		!within(req.MinimumEniPrivateIpAddressQuantity, nil, t.EniPrivateIpAddressQuantity),
+		!within(req.MinimumEniIpv6AddressQuantity, nil, t.EniIpv6AddressQuantity),
+		!within(req.MinimumInstanceBandwidthRx, nil, t.InstanceBandwidthRx),
+		!within(req.MinimumInstanceBandwidthTx, nil, t.InstanceBandwidthTx),
+		!within(req.MinimumInstancePpsRx, nil, t.InstancePpsRx),
+		!within(req.MinimumInstancePpsTx, nil, t.InstancePpsTx),
+		!within(req.MinimumPrimaryEniQueueNumber, nil, t.PrimaryEniQueueNumber),
+		!within(req.MinimumSecondaryEniQueueNumber, nil, t.SecondaryEniQueueNumber):
 		return false
 	}
 	return true
+}
+
+// within reports whether v is in [lo, hi], a nil bound being open.
+func within[T int | int64 | float64](lo, hi *T, v T) bool {
+	return (lo == nil || v >= *lo) && (hi == nil || v <= *hi)
 }
 
 // typeTokenPrefix marks the tokens of this action: a token is the

@@ -35,13 +35,25 @@ type DescribeInstancesRequest struct {
 	// AdditionalAttributes asks for attributes beyond the default answer;
 	// ecsd answers every attribute it models on every call, so it only
 	// checks that each names one the API defines (Terraform sends four).
-	AdditionalAttributes []string   `param:"AdditionalAttributes"`
-	PublicIpAddresses    []string   `param:"PublicIpAddresses,json"`
-	InternetChargeType   string     `param:"InternetChargeType"`
-	_                    rpc.Refuse `refuse:"InnerIpAddresses,EipAddresses,Ipv6Address,RdmaIpAddresses,InstanceNetworkType" why:"this network filter is not modelled"`
-	_                    rpc.Refuse `refuse:"ImageId,InstanceTypeFamily,LockReason,IoOptimized,HpcClusterId,DeviceAvailable,Filter" why:"this instance filter is not modelled"`
-	_                    rpc.Refuse `refuse:"NeedSaleCycle=false" why:"sale cycles are not reported"`
-
+	AdditionalAttributes []string `param:"AdditionalAttributes"`
+	// Filters that instanceFilters reads (filters.go).
+	ImageId             string        `param:"ImageId"`
+	InstanceTypeFamily  string        `param:"InstanceTypeFamily"`
+	LockReason          string        `param:"LockReason"`
+	InstanceNetworkType string        `param:"InstanceNetworkType"`
+	IoOptimized         *bool         `param:"IoOptimized"`
+	DeviceAvailable     *bool         `param:"DeviceAvailable"`
+	InnerIpAddresses    []string      `param:"InnerIpAddresses,json"`
+	EipAddresses        []string      `param:"EipAddresses,json"`
+	Ipv6Address         []string      `param:"Ipv6Address"`
+	HpcClusterId        string        `param:"HpcClusterId"`
+	RdmaIpAddresses     string        `param:"RdmaIpAddresses"`
+	Filter              []FilterParam `param:"Filter"`
+	// NeedSaleCycle asks for SaleCycle, otherwise left out.
+	NeedSaleCycle bool `param:"NeedSaleCycle"`
+	// Public internet filters (internetFilter).
+	PublicIpAddresses  []string `param:"PublicIpAddresses,json"`
+	InternetChargeType string   `param:"InternetChargeType"`
 	// Identity filters (instance_identity.go).
 	ResourceGroupId         string `param:"ResourceGroupId"`
 	KeyPairName             string `param:"KeyPairName"`
@@ -101,7 +113,11 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, IDs: req.InstanceIds, ZoneID: req.ZoneId,
 		Status: req.Status, InstanceType: req.InstanceType, ChargeType: req.InstanceChargeType, Name: req.InstanceName,
 		VpcID: req.VpcId, VSwitchID: req.VSwitchId, SecurityGroupID: req.SecurityGroupId, PrivateIPs: req.PrivateIpAddresses,
-		ResourceGroupID: req.ResourceGroupId, KeyPairName: req.KeyPairName,
+		ResourceGroupID: req.ResourceGroupId, KeyPairName: req.KeyPairName, ImageID: req.ImageId,
+	}
+	none, err := instanceFilters(s.Catalog, req, &f)
+	if err != nil {
+		return nil, err
 	}
 	if err := internetFilter(req, &f); err != nil {
 		return nil, err
@@ -122,37 +138,27 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		f.Tags = tagFilter(req.Tag)
 	}
 	resp := &DescribeInstancesResponse{}
-	cursorMode := req.NextToken != "" || req.MaxResults != nil
-	if cursorMode {
-		// Documented: below 10 gives 10. Outside 1–100 is refused rather
-		// than clamped, so a client learns its page size is not honoured.
-		limit, err := rpc.Limit("MaxResults", req.MaxResults, 10, 1, 100)
-		if err != nil {
-			return nil, err
-		}
-		limit = max(limit, 10)
-		if req.NextToken != "" {
-			after, err := decodeCursor(req.NextToken)
-			if err != nil {
-				return nil, err
-			}
-			f.After = after
-		}
-		f.Limit = limit + 1 // one more tells whether a next page exists
-		resp.PageNumber, resp.PageSize = 1, limit
-	} else {
-		page, err := rpc.Paging("PageNumber", req.PageNumber, req.PageSize, 10, 100)
-		if err != nil {
-			return nil, err
-		}
-		f.Offset, f.Limit = page.Offset(), page.Size
-		resp.PageNumber, resp.PageSize = page.Number, page.Size
-	}
-	list, total, err := env.Q().InstanceList(ctx, f)
+	// MaxResults: documented below 10 gives 10; above 100 is refused rather
+	// than clamped, so a client learns its page size is not honoured.
+	pg, err := rpc.BothPaging(req.PageNumber, req.PageSize, req.MaxResults, req.NextToken, 100, 10, 100)
 	if err != nil {
 		return nil, err
 	}
-	if cursorMode && len(list) > resp.PageSize {
+	if req.NextToken != "" {
+		if f.After, err = decodeCursor(req.NextToken); err != nil {
+			return nil, err
+		}
+	}
+	f.Offset, f.Limit = pg.Offset, pg.Limit
+	resp.PageNumber, resp.PageSize = pg.Number, pg.Size
+	var list []*store.Instance
+	var total int
+	if !none {
+		if list, total, err = env.Q().InstanceList(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	if pg.Token && len(list) > resp.PageSize {
 		list = list[:resp.PageSize]
 		resp.NextToken = encodeCursor(store.InstanceCursor(list[len(list)-1]))
 	}
@@ -179,6 +185,10 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if err != nil {
 		return nil, err
 	}
+	dataDisks, err := env.Q().DataDiskCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	resp.TotalCount = total
 	resp.Instances.Instance = make([]InstanceView, 0, len(list))
 	for _, i := range list {
@@ -186,6 +196,13 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
 		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
 		internetView(&v, nets[i.ID])
+		if t, ok := s.Catalog.Type(i.InstanceType); ok {
+			free := dataDisks[i.ID] < t.DiskQuantity
+			v.DeviceAvailable = &free
+		}
+		if !req.NeedSaleCycle {
+			v.SaleCycle = ""
+		}
 		resp.Instances.Instance = append(resp.Instances.Instance, v)
 	}
 	return resp, nil

@@ -127,17 +127,16 @@ func (s *Service) describeNetworkInterfaces(ctx context.Context, env *rpc.Env, r
 	resp := &DescribeNetworkInterfacesResponse{}
 	offset, limit := 0, 0
 	if req.NextToken != "" || req.MaxResults != nil {
-		limit = 10
-		if req.MaxResults != nil {
-			if *req.MaxResults < 1 || *req.MaxResults > 500 {
-				return nil, apierr.InvalidParameter.Newf("The specified parameter MaxResults %d is not valid: use 1 to 500.", *req.MaxResults)
-			}
-			limit = *req.MaxResults
+		// Documented: below 10 gives 10; above 500 is refused, not clamped.
+		n, err := rpc.Limit("MaxResults", req.MaxResults, 10, 1, 500)
+		if err != nil {
+			return nil, err
 		}
+		limit = max(n, 10)
 		if req.NextToken != "" {
 			n, err := strconv.Atoi(req.NextToken)
 			if err != nil || n < 0 {
-				return nil, apierr.InvalidParameter.Newf("The specified parameter NextToken %q is not valid: pass the NextToken of the previous page unchanged.", req.NextToken)
+				return nil, apierr.InvalidNextToken.Newf("The specified NextToken %q is not valid: pass the NextToken of the previous page unchanged.", req.NextToken)
 			}
 			offset = n
 		}

@@ -27,7 +27,8 @@ type InstanceView struct {
 	StoppedMode          string
 	InstanceChargeType   string
 	InternetChargeType   string
-	SaleCycle            string
+	SaleCycle            string `json:",omitempty" xml:",omitempty"`
+	DeviceAvailable      *bool  `json:",omitempty" xml:",omitempty"` // DescribeInstances only
 	ExpiredTime          string
 	CreationTime         string
 	StartTime            string

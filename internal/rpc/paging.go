@@ -47,3 +47,29 @@ func Limit(name string, v *int, def, lo, hi int) (int, error) {
 	}
 	return *v, nil
 }
+
+// BothPage is the page of an action that pages both ways: by NextToken and
+// MaxResults when either is given, else by PageNumber and PageSize.
+type BothPage struct {
+	Token bool
+	// Number and Size are what the answer reports: 1 and MaxResults when
+	// paging by token.
+	Page
+	// Offset and Limit are what to read; by token Limit is one more than
+	// Size, the extra row telling that a next page exists.
+	Offset, Limit int
+}
+
+// BothPaging validates the paging of an action with both styles. PageSize
+// defaults to 10 and is at most maxSize; MaxResults is documented to give
+// floor below floor, and is at most maxResults. Out of range is
+// InvalidParameter, never clamped.
+func BothPaging(number, size, maxResults *int, token string, maxSize, floor, hi int) (BothPage, error) {
+	if token != "" || maxResults != nil {
+		n, err := Limit("MaxResults", maxResults, floor, 1, hi)
+		n = max(n, floor)
+		return BothPage{Token: true, Page: Page{Number: 1, Size: n}, Limit: n + 1}, err
+	}
+	p, err := Paging("PageNumber", number, size, 10, maxSize)
+	return BothPage{Page: p, Offset: p.Offset(), Limit: p.Size}, err
+}

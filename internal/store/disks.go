@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -71,8 +72,33 @@ type DiskFilter struct {
 	IDs        []string
 	// Tags: each key present, with one of its values (none: any value).
 	Tags   map[string][]string
+	Status string
+	// ChargeType is the disk's own or, when it follows its instance, the
+	// instance's (PostPaid when detached).
+	ChargeType string
+	// Portable: data disks (true) or system disks (false); nil: both.
+	Portable *bool
+	// Creation bounds, inclusive (zero: open).
+	CreatedFrom, CreatedTo time.Time
+	// Paging: Offset/Limit, or After (a cursor from DiskCursor).
 	Offset int
 	Limit  int
+	After  string
+}
+
+// DiskCursor is the NextToken cursor of a disk, in the list's order.
+func DiskCursor(d *Disk) string {
+	return strings.Join([]string{strconv.FormatInt(micros(d.CreationTime), 10), d.Type, d.Device, d.ID}, "|")
+}
+
+// ValidDiskCursor reports whether c is a DiskCursor.
+func ValidDiskCursor(c string) bool {
+	parts := strings.Split(c, "|")
+	if len(parts) != 4 || !strings.HasPrefix(parts[3], "d-") {
+		return false
+	}
+	_, err := strconv.ParseInt(parts[0], 10, 64)
+	return err == nil
 }
 
 // DiskList returns the matching disks (system disk first, then by device)
@@ -91,6 +117,27 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 	add("zone_id", f.ZoneID)
 	add("disk_type", f.DiskType)
 	add("category", f.Category)
+	add("status", f.Status)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.ChargeType != "" {
+		cond += " AND COALESCE(NULLIF(charge_type, ''), (SELECT i.charge_type FROM instances i WHERE i.id = disks.instance_id), '" + PostPaid + "') = " + arg(f.ChargeType)
+	}
+	if f.Portable != nil {
+		op := " <> "
+		if *f.Portable {
+			op = " = "
+		}
+		cond += " AND disk_type" + op + arg(DiskData)
+	}
+	if !f.CreatedFrom.IsZero() {
+		cond += " AND creation_time >= " + arg(micros(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		cond += " AND creation_time <= " + arg(micros(f.CreatedTo))
+	}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
 			return nil, 0, nil
@@ -99,30 +146,37 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 		args = append(args, more...)
 		cond += " AND id IN (" + ph + ")"
 	}
-	for _, c := range tagConditions("disk_tags", "disk_id", "disks.id", f.Tags, func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}) {
+	for _, c := range tagConditions("disk_tags", "disk_id", "disks.id", f.Tags, arg) {
 		cond += " AND " + c
 	}
-	query := `SELECT ` + diskColumns + ` FROM disks WHERE ` + cond + ` ORDER BY creation_time, disk_type DESC, device, id`
-	pageArgs := args
-	if f.Limit > 0 {
-		pageArgs = append(args[:len(args):len(args)], f.Limit, f.Offset)
-		query += " LIMIT $" + strconv.Itoa(len(pageArgs)-1) + " OFFSET $" + strconv.Itoa(len(pageArgs))
+	filtered := len(args) != 2 || f.IDs != nil
+	countQuery, countArgs := `SELECT COUNT(*) FROM disks WHERE `+cond, args[:len(args):len(args)]
+	pageCond := cond
+	if f.After != "" {
+		// The list's order, creation_time, disk_type DESC, device, id, as
+		// a range: the first term bounds the index range.
+		parts := strings.Split(f.After, "|")
+		us, _ := strconv.ParseInt(parts[0], 10, 64)
+		a, b, c, d := arg(us), arg(parts[1]), arg(parts[2]), arg(parts[3])
+		pageCond += " AND creation_time >= " + a + " AND (creation_time > " + a + " OR disk_type < " + b +
+			" OR (disk_type = " + b + " AND (device > " + c + " OR (device = " + c + " AND id > " + d + "))))"
 	}
-	out, err := queryAll(ctx, q.db, scanDisk, query, pageArgs...)
+	query := `SELECT ` + diskColumns + ` FROM disks WHERE ` + pageCond + ` ORDER BY creation_time, disk_type DESC, device, id`
+	if f.Limit > 0 {
+		query += " LIMIT " + arg(f.Limit) + " OFFSET " + arg(f.Offset)
+	}
+	out, err := queryAll(ctx, q.db, scanDisk, query, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.RegionID != "" && len(args) == 2 && f.IDs == nil {
+	if f.RegionID != "" && !filtered {
 		// The whole region: its count is kept in disk_counts.
 		var n int64
 		err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM disk_counts WHERE account_id = $1 AND region_id = $2`,
 			f.AccountID, f.RegionID).Scan(&n)
 		return out, int(n), interpretError(err)
 	}
-	total, err := q.total(ctx, len(out), f.Offset == 0, f.Limit, `SELECT COUNT(*) FROM disks WHERE `+cond, args...)
+	total, err := q.total(ctx, len(out), f.Offset == 0 && f.After == "", f.Limit, countQuery, countArgs...)
 	return out, total, err
 }
 
@@ -179,4 +233,27 @@ func (q Q) diskDetachAll(ctx context.Context, instanceID string) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE disks SET instance_id = NULL, status = $2, device = '', charge_type = $3 WHERE instance_id = $1`,
 		instanceID, DiskStatusAvailable, PostPaid)
 	return interpretError(err)
+}
+
+// DataDiskCounts is how many data disks each of the instances has.
+func (q Q) DataDiskCounts(ctx context.Context, instanceIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(instanceIDs) == 0 {
+		return out, nil
+	}
+	ph, args := inList(instanceIDs, 0)
+	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, COUNT(*) FROM disks WHERE instance_id IN (`+ph+`) AND disk_type = 'data' GROUP BY instance_id`, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, interpretError(err)
+		}
+		out[id] = int(n)
+	}
+	return out, interpretError(rows.Err())
 }

@@ -250,6 +250,19 @@ type InstanceFilter struct {
 	// (HopLimit 0 matches all).
 	KeyPairName, ResourceGroupID, HttpEndpoint, HttpTokens string
 	HopLimit                                               int
+	// Types: one of these instance types (nil: any). ImageID and
+	// LockReason: exact.
+	Types               []string
+	ImageID, LockReason string
+	// Ipv6: one of the instance's ENIs holds one of these addresses.
+	Ipv6 []string
+	// Creation and expiry bounds, inclusive (zero: open); a pay-as-you-go
+	// instance never expires.
+	CreatedFrom, CreatedTo, ExpiresFrom, ExpiresTo time.Time
+	// DeviceAvailable, when set, keeps the instances that have (true) or
+	// have not (false) fewer data disks than DiskLimits gives their type.
+	DeviceAvailable *bool
+	DiskLimits      map[string]int
 	// Paging: Offset/Limit, or After (a cursor from InstanceCursor).
 	Offset int
 	Limit  int
@@ -296,8 +309,8 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	// In a fixed order: the same filters make the same statement, which
 	// the connections keep prepared.
 	for _, c := range [...]struct{ col, v string }{{"zone_id", f.ZoneID}, {"status", f.Status}, {"instance_type", f.InstanceType}, {"charge_type", f.ChargeType},
-		{"vpc_id", f.VpcID}, {"vswitch_id", f.VSwitchID}, {"key_pair_name", f.KeyPairName}, {"resource_group_id", f.ResourceGroupID},
-		{"http_endpoint", f.HttpEndpoint}, {"http_tokens", f.HttpTokens}} {
+		{"vpc_id", f.VpcID}, {"vswitch_id", f.VSwitchID}, {"image_id", f.ImageID}, {"lock_reason", f.LockReason},
+		{"key_pair_name", f.KeyPairName}, {"resource_group_id", f.ResourceGroupID}, {"http_endpoint", f.HttpEndpoint}, {"http_tokens", f.HttpTokens}} {
 		if c.v != "" {
 			where = append(where, c.col+" = "+arg(c.v))
 		}
@@ -323,6 +336,27 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 		where = append(where, "private_ip IN ("+strings.Join(ph, ", ")+")")
 	}
 	where = append(where, internetConditions(f, arg)...)
+	if f.Types != nil {
+		if len(f.Types) == 0 {
+			return nil, 0, nil
+		}
+		ph, more := inList(f.Types, len(args))
+		args = append(args, more...)
+		where = append(where, "instance_type IN ("+ph+")")
+	}
+	if len(f.Ipv6) > 0 {
+		var like []string
+		for _, ip := range f.Ipv6 {
+			like = append(like, "n.ipv6_addresses LIKE "+arg(`%"`+ip+`"%`))
+		}
+		// A count, not EXISTS: PostgreSQL would make EXISTS a join that
+		// scans every ENI; the count is looked up per instance by index.
+		where = append(where, "(SELECT COUNT(*) FROM network_interfaces n WHERE n.instance_id = instances.id AND ("+strings.Join(like, " OR ")+")) > 0")
+	}
+	where = append(where, timeBounds(f, arg)...)
+	if f.DeviceAvailable != nil {
+		where = append(where, dataDiskSlots(f.DiskLimits, *f.DeviceAvailable, arg))
+	}
 	where = append(where, tagConditions("instance_tags", "instance_id", "instances.id", f.Tags, arg)...)
 	cond := strings.Join(where, " AND ")
 	if f.IDs != nil {
@@ -352,6 +386,51 @@ func (q Q) InstanceList(ctx context.Context, f InstanceFilter) ([]*Instance, int
 	}
 	total, err := q.total(ctx, len(out), f.Offset == 0 && f.After == "", f.Limit, countQuery, countArgs...)
 	return out, total, err
+}
+
+// timeBounds are the conditions of a filter's creation and expiry bounds.
+func timeBounds(f InstanceFilter, arg func(any) string) []string {
+	var out []string
+	if !f.CreatedFrom.IsZero() {
+		out = append(out, "creation_time >= "+arg(micros(f.CreatedFrom)))
+	}
+	if !f.CreatedTo.IsZero() {
+		out = append(out, "creation_time <= "+arg(micros(f.CreatedTo)))
+	}
+	if !f.ExpiresFrom.IsZero() {
+		out = append(out, "(expired_time = 0 OR expired_time >= "+arg(micros(f.ExpiresFrom))+")")
+	}
+	if !f.ExpiresTo.IsZero() {
+		out = append(out, "(expired_time <> 0 AND expired_time <= "+arg(micros(f.ExpiresTo))+")")
+	}
+	return out
+}
+
+// dataDiskSlots is the condition that an instance has (free) or has not
+// fewer data disks than its type's limit; a type without a limit has none.
+func dataDiskSlots(limits map[string]int, free bool, arg func(any) string) string {
+	byLimit := map[int][]string{}
+	for t, n := range limits {
+		byLimit[n] = append(byLimit[n], t)
+	}
+	limit := "0"
+	if len(byLimit) > 0 {
+		limit = "CASE"
+		for _, n := range slices.Sorted(maps.Keys(byLimit)) {
+			var ph []string
+			for _, t := range slices.Sorted(slices.Values(byLimit[n])) {
+				ph = append(ph, arg(t))
+			}
+			// The limit is a literal: as a parameter its type is unknown to PostgreSQL.
+			limit += " WHEN instance_type IN (" + strings.Join(ph, ", ") + ") THEN " + strconv.Itoa(n)
+		}
+		limit += " ELSE 0 END"
+	}
+	op := " < "
+	if !free {
+		op = " >= "
+	}
+	return "(SELECT COUNT(*) FROM disks d WHERE d.instance_id = instances.id AND d.disk_type = 'data')" + op + limit
 }
 
 // instanceListByIDs serves a list that names its instances (at most 100):

@@ -291,3 +291,27 @@ func (q Q) DowngradeCountAdd(ctx context.Context, accountID string, month time.T
 	n, err := res.RowsAffected()
 	return n == 1, interpretError(err)
 }
+
+// OrderNewOfInstances is, for each of the instances, the id of the New
+// order that bought it (the earliest, should there be several).
+func (q Q) OrderNewOfInstances(ctx context.Context, instanceIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(instanceIDs) == 0 {
+		return out, nil
+	}
+	ph, args := inList(instanceIDs, 1)
+	rows, err := q.db.QueryContext(ctx, `SELECT oi.instance_id, o.id FROM order_instances oi JOIN orders o ON o.id = oi.order_id
+		WHERE oi.instance_id IN (`+ph+`) AND o.order_type = $1 ORDER BY o.created_at DESC, o.id DESC`, append([]any{OrderNew}, args...)...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var inst, id string
+		if err := rows.Scan(&inst, &id); err != nil {
+			return nil, interpretError(err)
+		}
+		out[inst] = id // the last row of an instance, its earliest order, wins
+	}
+	return out, interpretError(rows.Err())
+}

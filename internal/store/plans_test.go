@@ -53,6 +53,22 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 				_, _, err := q.InstanceList(ctx, store.InstanceFilter{AccountID: acc, RegionID: region, Limit: 100, After: "1777593600007500_i-bpplan00000000007500"})
 				return err
 			},
+			func() error {
+				// The filters DescribeInstances adds to the columns, in a
+				// creation window: the window bounds the index range, and
+				// the ENI and disk conditions are looked up per instance.
+				yes := true
+				_, _, err := q.InstanceList(ctx, store.InstanceFilter{AccountID: acc, RegionID: region, Limit: 100,
+					Types: []string{"ecs.g6.large"}, ImageID: "img", Ipv6: []string{"2408::1"},
+					CreatedFrom: time.UnixMicro(1777593600007000), CreatedTo: time.UnixMicro(1777593600007100),
+					ExpiresFrom: time.UnixMicro(1), DeviceAvailable: &yes, DiskLimits: map[string]int{"ecs.g6.large": 16}})
+				return err
+			},
+			func() error { _, err := q.DataDiskCounts(ctx, []string{id}); return err },
+			func() error {
+				_, _, err := q.DiskList(ctx, store.DiskFilter{AccountID: acc, RegionID: region, Limit: 101, After: "1777593600007500|system|/dev/xvda|d-bpplan00000000007500"})
+				return err
+			},
 			func() error { _, err := q.InstanceTypesInRegion(ctx, acc, region); return err },
 			func() error { _, err := q.InstanceCountInRegion(ctx, acc, region); return err },
 			func() error { _, err := q.DiskCapacityInZone(ctx, acc, "cn-hangzhou-h", "cloud_essd"); return err },
@@ -193,7 +209,7 @@ func fillFleet(t *testing.T, st *store.Store, accounts, perAccount int) {
 			'PrePaid', 0, 'vpc', 'vsw', 'sg', '172.16.0.1', 1777593600000000 + k FROM (` + series + `) s`,
 		`INSERT INTO disks (id, account_id, instance_id, region_id, zone_id, disk_type, category, size, performance_level, device, status, creation_time)
 		SELECT 'd-bpplan' || ` + pad("k", 14) + `, ` + acc + `, 'i-bpplan' || ` + pad("k", 14) + `, 'cn-hangzhou', 'cn-hangzhou-h', 'system',
-			'cloud_essd', 40, 'PL0', '/dev/xvda', 'In_use', 0 FROM (` + series + `) s`,
+			'cloud_essd', 40, 'PL0', '/dev/xvda', 'In_use', 1777593600000000 + k FROM (` + series + `) s`,
 		`INSERT INTO network_interfaces (id, account_id, region_id, zone_id, vpc_id, vswitch_id, security_group_id, instance_id, eni_type,
 			device_index, private_ip, mac_address, queue_number, creation_time)
 		SELECT 'eni-bpplan' || ` + pad("k", 14) + `, ` + acc + `, 'cn-hangzhou', 'cn-hangzhou-h', 'vpc', 'vsw-plan' || ` + pad("(k - 1) / 100", 3) + `,
