@@ -248,7 +248,8 @@ func TestDescribeDisksFilters(t *testing.T) {
 	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	ecsdtest.Each(t, ecsdtest.Options{ManualClock: true, ClockStart: start}, func(t *testing.T, s *ecsdtest.Server) {
 		a := lcAccount(t, s, "disks", "100000.00", "0")
-		g6 := a.mustRun(t, lcZone("cn-hangzhou-i"), lcParam("DataDisk.1.Size", "40")).InstanceIdSets.InstanceIdSet[0]
+		g6 := a.mustRun(t, lcZone("cn-hangzhou-i"), lcParam("DataDisk.1.Size", "40"),
+			lcParam("DataDisk.1.DiskName", "logs"), lcParam("DataDisk.1.DeleteWithInstance", "false")).InstanceIdSets.InstanceIdSet[0]
 		lcAdvance(t, s, "1h")
 		sub := a.mustRun(t, lcZone("cn-hangzhou-i"), lcPrePaid(1, "Month")).InstanceIdSets.InstanceIdSet[0]
 		of := func(id string, kind string) []string {
@@ -289,6 +290,10 @@ func TestDescribeDisksFilters(t *testing.T) {
 			{"DiskIds", func(r *ecs2.DescribeDisksRequest) { r.DiskIds = dara.String(`["` + g6Data[0] + `"]`) }, g6Data},
 			{"DiskIds empty", func(r *ecs2.DescribeDisksRequest) { r.DiskIds = dara.String(`[]`) }, nil},
 			{"Category all", func(r *ecs2.DescribeDisksRequest) { r.Category = dara.String("all") }, all},
+			{"DiskName", func(r *ecs2.DescribeDisksRequest) { r.DiskName = dara.String("logs") }, g6Data},
+			{"DiskName unknown", func(r *ecs2.DescribeDisksRequest) { r.DiskName = dara.String("data") }, nil},
+			{"DeleteWithInstance false", func(r *ecs2.DescribeDisksRequest) { r.DeleteWithInstance = dara.Bool(false) }, g6Data},
+			{"DeleteWithInstance true", func(r *ecs2.DescribeDisksRequest) { r.DeleteWithInstance = dara.Bool(true) }, append(g6Sys, subSys...)},
 			{"Category cloud_ssd", func(r *ecs2.DescribeDisksRequest) { r.Category = dara.String("cloud_ssd") }, nil},
 			{"AND", func(r *ecs2.DescribeDisksRequest) {
 				r.DiskChargeType, r.Portable = dara.String("PostPaid"), dara.Bool(false)
@@ -304,7 +309,6 @@ func TestDescribeDisksFilters(t *testing.T) {
 			{func(r *ecs2.DescribeDisksRequest) { r.DiskChargeType = dara.String("Free") }, "InvalidParameter"},
 			{func(r *ecs2.DescribeDisksRequest) { r.MultiAttach = dara.String("Yes") }, "InvalidParameter"},
 			{func(r *ecs2.DescribeDisksRequest) { r.Filter = filter("ExpiredStartTime", at(0)) }, "InvalidParameter"},
-			{func(r *ecs2.DescribeDisksRequest) { r.DiskName = dara.String("data") }, "InvalidParameter"},
 			{func(r *ecs2.DescribeDisksRequest) { r.MaxResults = dara.Int32(501) }, "InvalidParameter"},
 			{func(r *ecs2.DescribeDisksRequest) { r.NextToken = dara.String("bm90LWEtdG9rZW4") }, "InvalidNextToken"},
 			{func(r *ecs2.DescribeDisksRequest) { r.DryRun = dara.Bool(true) }, "DryRunOperation"},

@@ -38,7 +38,8 @@ type DescribeDisksRequest struct {
 	NextToken            string        `param:"NextToken"`
 	MaxResults           *int          `param:"MaxResults"`
 	DryRun               bool          `param:"DryRun"`
-	_                    rpc.Refuse    `refuse:"DiskName,DeleteWithInstance" why:"disk names and DeleteWithInstance are not stored"`
+	DiskName             string        `param:"DiskName"`
+	DeleteWithInstance   *bool         `param:"DeleteWithInstance"`
 	_                    rpc.Refuse    `refuse:"LockReason" why:"disk operation locks are not modelled"`
 	_                    rpc.Refuse    `refuse:"EnableAutoSnapshot,EnableAutomatedSnapshotPolicy,DeleteAutoSnapshot" why:"automatic snapshots are not modelled"`
 	_                    rpc.Refuse    `refuse:"ResourceGroupId" why:"resource groups of disks are not modelled"`
@@ -100,6 +101,7 @@ func (s *Service) describeDisks(ctx context.Context, env *rpc.Env, req *Describe
 	f := store.DiskFilter{
 		AccountID: env.Caller.AccountID, RegionID: req.RegionId, ZoneID: req.ZoneId, InstanceID: req.InstanceId,
 		DiskType: kind, Category: req.Category, Portable: req.Portable,
+		Name: req.DiskName, DeleteWithInstance: req.DeleteWithInstance,
 	}
 	if req.Category == "all" {
 		f.Category = ""

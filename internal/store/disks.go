@@ -78,6 +78,9 @@ type DiskFilter struct {
 	ChargeType string
 	// Portable: data disks (true) or system disks (false); nil: both.
 	Portable *bool
+	// Name: exact; DeleteWithInstance: nil matches both.
+	Name               string
+	DeleteWithInstance *bool
 	// Creation bounds, inclusive (zero: open).
 	CreatedFrom, CreatedTo time.Time
 	// Paging: Offset/Limit, or After (a cursor from DiskCursor).
@@ -118,6 +121,7 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 	add("disk_type", f.DiskType)
 	add("category", f.Category)
 	add("status", f.Status)
+	add("disk_name", f.Name)
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -131,6 +135,9 @@ func (q Q) DiskList(ctx context.Context, f DiskFilter) ([]*Disk, int, error) {
 			op = " = "
 		}
 		cond += " AND disk_type" + op + arg(DiskData)
+	}
+	if f.DeleteWithInstance != nil {
+		cond += " AND delete_with_instance = " + arg(*f.DeleteWithInstance)
 	}
 	if !f.CreatedFrom.IsZero() {
 		cond += " AND creation_time >= " + arg(micros(f.CreatedFrom))
