@@ -19,7 +19,8 @@
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres):
 # PostgreSQL with trust auth; the script creates and drops its own databases
 # ecsd_scale and ecsd_pgbench. DURATION of each load run (30s). OUT, the
-# directory of logs and JSON summaries (a new one under /tmp).
+# directory of logs and JSON summaries (a new one under /tmp). ADDR of the
+# server the script starts (127.0.0.1:18780): give two runs at once their own.
 # Non-interactive; every figure is printed with the machine's load average
 # when it was taken, as other work on the machine moves them.
 set -euo pipefail
@@ -30,7 +31,7 @@ DURATION=${DURATION:-30s}
 FLEET_SIZE=${FLEET_SIZE:-1000000}
 FLEET_STORES=${FLEET_STORES:-"sqlite postgres"}
 OUT=${OUT:-$(mktemp -d /tmp/scale-goals.XXXXXX)}
-ADDR=127.0.0.1:18780
+ADDR=${ADDR:-127.0.0.1:18780}
 TOKEN=scale-goals
 PGDSN="postgres://$PGUSER@$PGHOST:$PGPORT/ecsd_scale?sslmode=disable"
 modes=("$@")
@@ -72,6 +73,10 @@ start_server() {
 		>"$OUT/server-$1.log" 2>&1 &
 	server_pid=$!
 	for _ in $(seq 100); do
+		# Ready, and ours: another process on ADDR would answer too.
+		if ! kill -0 "$server_pid" 2>/dev/null; then
+			break
+		fi
 		curl -sf "http://$ADDR/readyz" >/dev/null && return
 		sleep 0.1
 	done
