@@ -19,8 +19,11 @@ package store
 //     payment writes its ledger entries before it and takes it with the
 //     one statement that debits (LedgerDebitSplit).
 //  4. stock rows, two of them in key order (StockMove): shared by every
-//     account. A spec change moves them in Tx.Last, after everything else
-//     of the transaction, so they are held only for the commit.
+//     account. A spec change moves them, and an all-or-nothing purchase
+//     takes its row, in Tx.Last, after everything else of the
+//     transaction, so they are held only for the commit. A purchase with
+//     MinAmount below Amount takes its row first, before the account: how
+//     many it makes depends on it.
 //  5. orders, ledger entries, timers, idempotency records, River jobs: new
 //     rows, or rows of one order, that no other order of locking reaches;
 //     where they are written does not matter to the order, and Tx.Last
