@@ -134,6 +134,9 @@ type Tx struct {
 	// last holds the statements on rows every account shares, run after
 	// everything else of the transaction (see Last).
 	last []func(context.Context) error
+	// ipsTaken are the addresses taken in a vSwitch as this transaction
+	// knows them, by vSwitch id (see PrivateIPsTaken).
+	ipsTaken map[string]map[string]bool
 }
 
 // Last has fn run after everything else the transaction does, right before
