@@ -18,6 +18,11 @@ type fleetConfig struct {
 	readers, buyers          int
 }
 
+// maxFleetPerAccount is how many fleet instances one account holds: its
+// default vSwitch in the zone is a /20 (4,093 addresses), and the buyers
+// add some during the run.
+const maxFleetPerAccount = 4000
+
 // fleet is the preloaded instances, by account.
 type fleet struct {
 	accounts []*client

@@ -73,6 +73,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ecsd-load: --readers and --buyers work on the --preload fleet: set --preload")
 		os.Exit(2)
 	}
+	if per := (cfg.fleet.preload + cfg.fleet.preloadAccounts - 1) / cfg.fleet.preloadAccounts; per > maxFleetPerAccount {
+		// An account's default vSwitch in a zone is a /20: 4,093 addresses.
+		fmt.Fprintf(os.Stderr, "ecsd-load: --preload %d over %d accounts is %d an account; one account holds at most %d in a zone: set --preload-accounts %d or more\n",
+			cfg.fleet.preload, cfg.fleet.preloadAccounts, per, maxFleetPerAccount, (cfg.fleet.preload+maxFleetPerAccount-1)/maxFleetPerAccount)
+		os.Exit(2)
+	}
 	cfg.concurrency = min(cfg.concurrency, cfg.instances)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

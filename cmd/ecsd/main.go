@@ -58,6 +58,7 @@ type serveCmd struct {
 	CallLogMax        int           `default:"100000" env:"ECSD_CALL_LOG_MAX" help:"Calls the call log keeps, newest first (0: no call log)."`
 	CallLogTTL        time.Duration `default:"168h" env:"ECSD_CALL_LOG_TTL" help:"How long the call log keeps a call."`
 	LogLevel          string        `default:"info" enum:"debug,info,warn,error" env:"ECSD_LOG_LEVEL" help:"Log level."`
+	Pprof             string        `env:"ECSD_PPROF" help:"Loopback address to serve Go's profiles on (/debug/pprof/), for measuring; default: none."`
 }
 
 func (c *serveCmd) Run() error {
@@ -100,6 +101,11 @@ func (c *serveCmd) Run() error {
 		cfg.ClockStart = t
 	}
 
+	if c.Pprof != "" {
+		if err := servePprof(c.Pprof, log); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv, err := server.New(ctx, cfg)

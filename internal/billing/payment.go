@@ -23,7 +23,21 @@ type Payment struct {
 // tx ends. It returns Account.Arrearage when the account has an overdue
 // payment and InsufficientBalance (403) when vouchers and cash together fall
 // short, having taken nothing; both are read under the account's lock.
+//
+// The split is first decided from an unlocked read and taken by one
+// statement that checks it still holds (store.LedgerDebitSplit), so that
+// the account's lock, which every order of the account needs, is taken as
+// late as possible; only when the balances moved meanwhile, or the read
+// foresees a refusal, is it decided again under the lock.
 func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID string, amount money.Amount) (Payment, error) {
+	if acc, err := tx.AccountGetByID(ctx, accountID); err != nil {
+		return Payment{}, err
+	} else if p := split(acc, amount); !acc.Flags.OverduePayment && money.Amount(acc.CashBalance) >= p.Cash {
+		ok, err := tx.LedgerDebitSplit(ctx, accountID, orderID, "payment", int64(p.Voucher), int64(p.Cash), now)
+		if err != nil || ok {
+			return p, err
+		}
+	}
 	acc, err := tx.AccountLock(ctx, accountID)
 	if err != nil {
 		return Payment{}, err
@@ -31,9 +45,7 @@ func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID st
 	if acc.Flags.OverduePayment {
 		return Payment{}, apierr.AccountArrearage.New()
 	}
-	var p Payment
-	p.Voucher = min(money.Amount(max(acc.VoucherBalance, 0)), amount)
-	p.Cash = amount - p.Voucher
+	p := split(acc, amount)
 	if money.Amount(acc.CashBalance) < p.Cash {
 		return Payment{}, apierr.InsufficientBalance.Newf("Your account does not have enough balance: the order costs %s %s, vouchers cover %s and the cash balance is %s.",
 			amount, acc.Currency, p.Voucher, money.Amount(acc.CashBalance))
@@ -54,6 +66,12 @@ func Pay(ctx context.Context, tx *store.Tx, now time.Time, accountID, orderID st
 		}
 	}
 	return p, nil
+}
+
+// split is how amount is paid from the account's balances: vouchers first.
+func split(acc *store.Account, amount money.Amount) Payment {
+	v := min(money.Amount(max(acc.VoucherBalance, 0)), amount)
+	return Payment{Voucher: v, Cash: amount - v}
 }
 
 // Refund gives amount back to the account's cash balance for an order.

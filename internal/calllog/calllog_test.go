@@ -74,6 +74,21 @@ func TestEncodeRemovesSecrets(t *testing.T) {
 	}
 }
 
+// An answer whose only secret-looking names are not secrets (NextToken,
+// SignatureNonce) is kept as written; a secret after such a name is still
+// removed.
+func TestEncodeNamesThatLookSecret(t *testing.T) {
+	plain := `{"RequestId":"R","NextToken":"abc","Items":[{"PasswordInherit":false,"SignatureNonce":"n"}],"TotalCount":1}`
+	if row := calllog.Encode(call("DescribeInstances", map[string]string{}, plain, false)); row.Answer != plain {
+		t.Errorf("answer rewritten: %s", row.Answer)
+	}
+	mixed := `{"NextToken":"abc","Credentials":{"SecurityToken":"sts-value"},"Key":{"PrivateKeyBody":"pem-value"}}`
+	row := calllog.Encode(call("AssumeRole", map[string]string{}, mixed, false))
+	if strings.Contains(row.Answer, "sts-value") || strings.Contains(row.Answer, "pem-value") || !strings.Contains(row.Answer, `"NextToken":"abc"`) {
+		t.Errorf("answer %s", row.Answer)
+	}
+}
+
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := range out {

@@ -69,11 +69,35 @@ func redactParams(params map[string]string) map[string]string {
 // PascalCase) are decoded and walked.
 func mayHoldSecret(raw []byte) bool {
 	for _, w := range [][]byte{[]byte("Password"), []byte("Secret"), []byte("Token"), []byte("PrivateKey"), []byte("UserData"), []byte("Signature")} {
-		if bytes.Contains(raw, w) {
-			return true
+		for rest, off := raw, 0; ; {
+			i := bytes.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			// The name the word is part of: a NextToken or PasswordInherit
+			// field holds no secret, and parsing every answer that pages
+			// (NextToken) costs more than the rest of logging it.
+			at := off + i
+			lo, hi := at, at+len(w)
+			for lo > 0 && isNameByte(raw[lo-1]) {
+				lo--
+			}
+			for hi < len(raw) && isNameByte(raw[hi]) {
+				hi++
+			}
+			if IsSecret(string(raw[lo:hi])) {
+				return true
+			}
+			off = at + len(w)
+			rest = raw[off:]
 		}
 	}
 	return false
+}
+
+// isNameByte reports whether b can be part of a parameter or field name.
+func isNameByte(b byte) bool {
+	return b == '.' || b == '_' || b == '-' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 // redactJSON replaces the values of secret fields anywhere in a JSON

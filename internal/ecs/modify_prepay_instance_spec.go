@@ -182,7 +182,11 @@ func (s *Service) acceptChange(ctx context.Context, env *rpc.Env, in SpecChange,
 	if !paidNow {
 		return o, tx.TimerInsert(ctx, &store.Timer{Kind: timerUnpaidOrder, Subject: o.ID, DueAt: now.Add(s.UnpaidOrderTTL)})
 	}
-	return o, s.moveStock(ctx, tx, o)
+	// Stock rows are shared by every account: moved last, right before the
+	// commit, so that a change of another account waits on them only that
+	// long.
+	tx.Last(func(ctx context.Context) error { return s.moveStock(ctx, tx, o) })
+	return o, nil
 }
 
 // quotaPassed is the error of a change that a concurrent one has left

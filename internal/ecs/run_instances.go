@@ -632,8 +632,31 @@ type purchaseResult struct {
 func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (*purchaseResult, error) {
 	tx, now := env.Tx, env.Now
 	n := p.amount
-	ok, err := tx.StockTake(ctx, p.zoneID, p.typ.InstanceTypeId, n)
-	if err != nil {
+	noStock := func() error {
+		return apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has not enough %s for %d instances.", p.zoneID, p.typ.InstanceTypeId, p.minAmount)
+	}
+	var ok bool
+	var err error
+	if p.minAmount == p.amount {
+		// All or nothing: the stock row, which every account's purchases
+		// share, is read now and taken last, right before the commit, so
+		// that it is not held while the instances are written.
+		left, err := tx.StockGet(ctx, p.zoneID, p.typ.InstanceTypeId)
+		if err != nil {
+			return nil, err
+		}
+		if left < n {
+			return nil, noStock()
+		}
+		tx.Last(func(ctx context.Context) error {
+			ok, err := tx.StockTake(ctx, p.zoneID, p.typ.InstanceTypeId, n)
+			if err == nil && !ok {
+				err = noStock()
+			}
+			return err
+		})
+		ok = true
+	} else if ok, err = tx.StockTake(ctx, p.zoneID, p.typ.InstanceTypeId, n); err != nil {
 		return nil, err
 	}
 	if !ok && p.minAmount < p.amount {
@@ -651,7 +674,7 @@ func (s *Service) purchase(ctx context.Context, env *rpc.Env, p *purchasePlan) (
 		}
 	}
 	if !ok {
-		return nil, apierr.OperationDeniedNoStock.Newf("The specified instance is out of usage: zone %s has not enough %s for %d instances.", p.zoneID, p.typ.InstanceTypeId, p.minAmount)
+		return nil, noStock()
 	}
 
 	res := &purchaseResult{}

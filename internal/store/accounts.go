@@ -165,6 +165,51 @@ func (q Q) LedgerEntryInsert(ctx context.Context, e *LedgerEntry, floor bool) er
 	return nil
 }
 
+// LedgerDebitSplit takes a payment of voucher+cash for an order in one
+// statement on the account row, having written its ledger entries (of the
+// non-zero parts) first, so that the account's lock is held from that
+// statement to the commit and no longer. The split was decided from an
+// unlocked read; the statement debits only if it is still the one the
+// balances give now (vouchers first: min(max(vouchers, 0), total)), the
+// cash covers the rest and the account has no overdue payment. False: it
+// changed nothing (the entries are deleted again), and the caller decides
+// under the account's lock instead.
+func (q Q) LedgerDebitSplit(ctx context.Context, accountID, orderID, reason string, voucher, cash int64, at time.Time) (bool, error) {
+	var ids []int64
+	for _, e := range []struct {
+		kind string
+		amt  int64
+	}{{LedgerVoucher, voucher}, {LedgerCash, cash}} {
+		if e.amt == 0 {
+			continue
+		}
+		var id int64
+		err := q.db.QueryRowContext(ctx,
+			`INSERT INTO ledger_entries (account_id, kind, amount, reason, order_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			accountID, e.kind, -e.amt, reason, orderID, micros(at)).Scan(&id)
+		if isForeignKeyViolation(err) {
+			return false, ErrNotFound
+		}
+		if err != nil {
+			return false, interpretError(err)
+		}
+		ids = append(ids, id)
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET voucher_balance = voucher_balance - $2, cash_balance = cash_balance - $3
+		WHERE id = $1 AND NOT overdue_payment AND cash_balance >= $3
+		  AND CASE WHEN voucher_balance <= 0 THEN 0 WHEN voucher_balance >= $4 THEN $4 ELSE voucher_balance END = $2`,
+		accountID, voucher, cash, voucher+cash)
+	if err := affectedOne(res, err); err != ErrNotFound {
+		return err == nil, err
+	}
+	for _, id := range ids {
+		if _, err := q.db.ExecContext(ctx, `DELETE FROM ledger_entries WHERE id = $1`, id); err != nil {
+			return false, interpretError(err)
+		}
+	}
+	return false, nil
+}
+
 // LedgerSum returns the sum of an account's entries of one kind.
 func (q Q) LedgerSum(ctx context.Context, accountID, kind string) (int64, error) {
 	var sum int64

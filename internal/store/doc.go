@@ -14,11 +14,20 @@ package store
 //     InstanceLock before paying.
 //  2. the account's monthly downgrade count (DowngradeCountAdd).
 //  3. the account (AccountLock, LedgerEntryInsert through billing.Pay and
-//     billing.Refund): the most contended row, so it comes late and is held
-//     for the shortest time.
-//  4. stock rows, two of them in key order (StockMove).
+//     billing.Refund, LedgerDebitSplit): the most contended row of one
+//     account, so it comes late and is held for the shortest time. A
+//     payment writes its ledger entries before it and takes it with the
+//     one statement that debits (LedgerDebitSplit).
+//  4. stock rows, two of them in key order (StockMove): shared by every
+//     account. A spec change moves them, and an all-or-nothing purchase
+//     takes its row, in Tx.Last, after everything else of the
+//     transaction, so they are held only for the commit. A purchase with
+//     MinAmount below Amount takes its row first, before the account: how
+//     many it makes depends on it.
 //  5. orders, ledger entries, timers, idempotency records, River jobs: new
-//     rows, or rows of one order, that no other order of locking reaches.
+//     rows, or rows of one order, that no other order of locking reaches;
+//     where they are written does not matter to the order, and Tx.Last
+//     runs after them.
 //
 // The counters that triggers keep (instance_counts, disk_capacity,
 // disk_counts, order_counts; migration 00080) are locked right after the

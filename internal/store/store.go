@@ -130,7 +130,21 @@ func (s *Store) Close() error {
 type Tx struct {
 	Q
 	tx *sql.Tx
+	pg bool
+	// last holds the statements on rows every account shares, run after
+	// everything else of the transaction (see Last).
+	last []func(context.Context) error
+	// ipsTaken are the addresses taken in a vSwitch as this transaction
+	// knows them, by vSwitch id (see PrivateIPsTaken).
+	ipsTaken map[string]map[string]bool
 }
+
+// Last has fn run after everything else the transaction does, right before
+// its commit. It is for statements on rows that every account's requests
+// write (stock): their locks are then held only for the commit, so a change
+// of one account waits for another's only that long. An error of fn rolls
+// the transaction back and is what InTx returns.
+func (t *Tx) Last(fn func(context.Context) error) { t.last = append(t.last, fn) }
 
 // SQL returns the underlying transaction, for River's InsertTx and
 // JobCompleteTx so that jobs commit with the change that causes them.
@@ -177,8 +191,14 @@ func (s *Store) txOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{Q: Q{db: stx}, tx: stx}); err != nil {
+	tx := &Tx{Q: Q{db: stx}, tx: stx, pg: s.dialect == Postgres}
+	if err = fn(tx); err != nil {
 		return err
+	}
+	for _, last := range tx.last {
+		if err = last(ctx); err != nil {
+			return err
+		}
 	}
 	return interpretError(stx.Commit())
 }

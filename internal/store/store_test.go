@@ -228,6 +228,99 @@ func TestStore(t *testing.T) {
 			}
 		})
 
+		t.Run("a stock move gives back even when short, and creates the old type's row", func(t *testing.T) {
+			const zone, from, to, never = "cn-test-b", "ecs.t.from", "ecs.t.to", "ecs.t.never"
+			if err := st.StockSet(ctx, zone, from, 5); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.StockSet(ctx, zone, to, 0); err != nil {
+				t.Fatal(err)
+			}
+			move := func(f, t string) (ok bool, err error) {
+				err = st.InTx(ctx, func(tx *store.Tx) error {
+					ok, err = tx.StockMove(ctx, zone, f, zone, t, 1)
+					return err
+				})
+				return ok, err
+			}
+			level := func(typ string) int {
+				n, err := st.StockGet(ctx, zone, typ)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if ok, err := move(from, to); err != nil || ok {
+				t.Fatalf("move to a type with none left: %v, %v; want false", ok, err)
+			}
+			if level(from) != 6 || level(to) != 0 {
+				t.Fatalf("after a short move: %d and %d, want 6 (given back) and 0", level(from), level(to))
+			}
+			if ok, err := move(never, from); err != nil || !ok {
+				t.Fatalf("move from a type never stocked: %v, %v; want true", ok, err)
+			}
+			if level(never) != 1 || level(from) != 5 {
+				t.Fatalf("after a move from an unstocked type: %d and %d, want 1 and 5", level(never), level(from))
+			}
+		})
+
+		t.Run("a debit split decided beforehand is taken only while it still holds", func(t *testing.T) {
+			a := &store.Account{ID: "1000000000000077", Name: "split", Currency: "CNY", CreatedAt: now}
+			if err := st.AccountInsert(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			for kind, amt := range map[string]int64{store.LedgerVoucher: 100, store.LedgerCash: 1000} {
+				if err := st.LedgerEntryInsert(ctx, &store.LedgerEntry{AccountID: a.ID, Kind: kind, Amount: amt, Reason: "top-up", CreatedAt: now}, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			debit := func(voucher, cash int64) bool {
+				var ok bool
+				err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+					ok, err = tx.LedgerDebitSplit(ctx, a.ID, "", "payment", voucher, cash, now)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ok
+			}
+			balances := func() (int64, int64) {
+				got, err := st.AccountGetByID(ctx, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := st.LedgerSum(ctx, a.ID, store.LedgerVoucher)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := st.LedgerSum(ctx, a.ID, store.LedgerCash)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v != got.VoucherBalance || c != got.CashBalance {
+					t.Fatalf("ledger sums %d/%d, balances %d/%d", v, c, got.VoucherBalance, got.CashBalance)
+				}
+				return v, c
+			}
+			if !debit(100, 200) {
+				t.Fatal("the split the balances give was refused")
+			}
+			if v, c := balances(); v != 0 || c != 800 {
+				t.Fatalf("after paying 300: vouchers %d cash %d, want 0 and 800", v, c)
+			}
+			// The same split again: the vouchers are gone, so it no longer holds.
+			if debit(100, 200) {
+				t.Fatal("a stale split was taken")
+			}
+			if debit(0, 900) {
+				t.Fatal("a debit beyond the cash balance was taken")
+			}
+			if v, c := balances(); v != 0 || c != 800 {
+				t.Fatalf("after two refused debits: vouchers %d cash %d, want 0 and 800", v, c)
+			}
+		})
+
 		t.Run("migrate twice is a no-op", func(t *testing.T) {
 			if err := st.Migrate(ctx); err != nil {
 				t.Fatal(err)

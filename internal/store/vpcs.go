@@ -422,6 +422,45 @@ func (q Q) PrivateIPsUsed(ctx context.Context, vswitchID string) ([]string, erro
 	return out, interpretError(rows.Err())
 }
 
+// PrivateIPsTaken returns the addresses taken in a vSwitch, read once per
+// transaction: the caller adds the addresses it claims to the map, so that
+// a purchase of many instances reads the vSwitch's addresses once, not once
+// an instance. Addresses that concurrent transactions claim meanwhile are
+// not in it; PrivateIPClaim still refuses them. Freeing an address in the
+// transaction forgets what was read.
+func (t *Tx) PrivateIPsTaken(ctx context.Context, vswitchID string) (map[string]bool, error) {
+	if taken, ok := t.ipsTaken[vswitchID]; ok {
+		return taken, nil
+	}
+	used, err := t.PrivateIPsUsed(ctx, vswitchID)
+	if err != nil {
+		return nil, err
+	}
+	taken := make(map[string]bool, len(used))
+	for _, ip := range used {
+		taken[ip] = true
+	}
+	if t.ipsTaken == nil {
+		t.ipsTaken = map[string]map[string]bool{}
+	}
+	t.ipsTaken[vswitchID] = taken
+	return taken, nil
+}
+
+// PrivateIPFree frees one address of a VPC, and forgets the addresses
+// PrivateIPsTaken read.
+func (t *Tx) PrivateIPFree(ctx context.Context, vpcID, ip string) error {
+	t.ipsTaken = nil
+	return t.Q.PrivateIPFree(ctx, vpcID, ip)
+}
+
+// PrivateIPsRelease frees every address an instance holds, and forgets the
+// addresses PrivateIPsTaken read.
+func (t *Tx) PrivateIPsRelease(ctx context.Context, instanceID string) error {
+	t.ipsTaken = nil
+	return t.Q.PrivateIPsRelease(ctx, instanceID)
+}
+
 // PrivateIPFree frees one address of a VPC.
 func (q Q) PrivateIPFree(ctx context.Context, vpcID, ip string) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM private_ips WHERE vpc_id = $1 AND ip = $2`, vpcID, ip)

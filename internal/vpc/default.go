@@ -131,13 +131,9 @@ func AllocateIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, instanceID
 		}
 		return addr.String(), nil
 	}
-	used, err := tx.PrivateIPsUsed(ctx, sw.ID)
+	taken, err := tx.PrivateIPsTaken(ctx, sw.ID)
 	if err != nil {
 		return "", err
-	}
-	taken := make(map[string]bool, len(used))
-	for _, ip := range used {
-		taken[ip] = true
 	}
 	n := Usable(block)
 	for i := range n {
@@ -152,10 +148,10 @@ func AllocateIP(ctx context.Context, tx *store.Tx, sw *store.VSwitch, instanceID
 		if err != nil {
 			return "", err
 		}
+		taken[ip] = true // ours now, or a concurrent purchase took it first
 		if ok {
 			return ip, nil
 		}
-		taken[ip] = true // a concurrent purchase took it first
 	}
 	return "", apierr.InvalidVSwitchIDIpNotEnough.Newf("The vSwitch %s has no free private IP address left (%d usable in %s).", sw.ID, n, sw.CidrBlock)
 }
