@@ -266,10 +266,10 @@ func TestRefusedParameterAnswered(t *testing.T) {
 		}
 
 		// A filter ecsd cannot apply must not answer the whole list.
-		_, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("m-x")})
-		refused("DescribeInstances ImageId", err, "ImageId")
-		if _, err := v2.DescribeInstances(&ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("")}); err != nil {
-			t.Errorf("DescribeInstances with an empty ImageId: %v", err)
+		_, err := v2.DescribeDisks(&ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou"), LockReason: dara.String("security")})
+		refused("DescribeDisks LockReason", err, "LockReason")
+		if _, err := v2.DescribeDisks(&ecs2.DescribeDisksRequest{RegionId: dara.String("cn-hangzhou"), LockReason: dara.String("")}); err != nil {
+			t.Errorf("DescribeDisks with an empty LockReason: %v", err)
 		}
 
 		// AdditionalAttributes, which Terraform sends, asks for attributes
@@ -303,12 +303,9 @@ func TestRefusedParameterAnswered(t *testing.T) {
 		refused("RunInstances DataDisk.1.Encrypted", err, "DataDisk.1.Encrypted")
 		_, err = v2.RunInstances(&ecs2.RunInstancesRequest{
 			RegionId: dara.String("cn-hangzhou"), ImageId: dara.String("aliyun_3_x64_20G_alibase_20240528.vhd"), InstanceType: dara.String("ecs.g6.large"),
-			Password: dara.String("Secret-Passw0rd"),
+			DeploymentSetId: dara.String("ds-bp1frxuzdg87zh4p****"),
 		})
-		refused("RunInstances Password", err, "Password")
-		if err != nil && strings.Contains(err.Error(), "Secret-Passw0rd") {
-			t.Errorf("the refusal echoes the password: %v", err)
-		}
+		refused("RunInstances DeploymentSetId", err, "DeploymentSetId")
 
 		// Outside the model: ignored, as the real gateway does.
 		_, err = v2.CallApi(&openapiutil.Params{
@@ -322,17 +319,17 @@ func TestRefusedParameterAnswered(t *testing.T) {
 
 		// Go SDK v1 sends what is set, as strings.
 		v1 := s.SDKv1(t, s.AccessKeyID, s.AccessKeySecret)
-		r1 := ecs.CreateDescribeInstancesRequest()
+		r1 := ecs.CreateDescribeDisksRequest()
 		r1.RegionId = "cn-hangzhou"
-		r1.ImageId = "m-x"
-		_, err = v1.DescribeInstances(r1)
+		r1.LockReason = "security"
+		_, err = v1.DescribeDisks(r1)
 		var se *sdkerrors.ServerError
-		if !errors.As(err, &se) || se.HttpStatus() != 400 || se.ErrorCode() != "InvalidParameter" || !strings.Contains(se.Message(), `"ImageId"`) {
-			t.Errorf("v1 DescribeInstances ImageId: %v", err)
+		if !errors.As(err, &se) || se.HttpStatus() != 400 || se.ErrorCode() != "InvalidParameter" || !strings.Contains(se.Message(), `"LockReason"`) {
+			t.Errorf("v1 DescribeDisks LockReason: %v", err)
 		}
-		r1 = ecs.CreateDescribeInstancesRequest()
-		r1.RegionId, r1.ImageId, r1.VSwitchId, r1.VpcId = "cn-hangzhou", "", "", ""
-		if _, err := v1.DescribeInstances(r1); err != nil {
+		r2 := ecs.CreateDescribeInstancesRequest()
+		r2.RegionId, r2.ImageId, r2.VSwitchId, r2.VpcId = "cn-hangzhou", "", "", ""
+		if _, err := v1.DescribeInstances(r2); err != nil {
 			t.Errorf("v1 DescribeInstances: %v", err)
 		}
 	})
