@@ -38,22 +38,6 @@ func idMustRun(t *testing.T, a *lcActor, edit func(*ecs2.RunInstancesRequest)) [
 	return ids
 }
 
-// idList is DescribeInstances in cn-hangzhou with edit's filters: the ids.
-func idList(t *testing.T, a *lcActor, edit func(*ecs2.DescribeInstancesRequest)) []string {
-	t.Helper()
-	r := &ecs2.DescribeInstancesRequest{RegionId: dara.String("cn-hangzhou"), PageSize: dara.Int32(100)}
-	edit(r)
-	resp, err := a.v2.DescribeInstances(r)
-	if err != nil {
-		t.Fatalf("DescribeInstances: %v", err)
-	}
-	var ids []string
-	for _, i := range resp.Body.Instances.Instance {
-		ids = append(ids, dara.StringValue(i.InstanceId))
-	}
-	return ids
-}
-
 // idNames is each instance's InstanceName and HostName, in the order of ids.
 func idNames(t *testing.T, a *lcActor, ids []string) (names, hosts []string) {
 	t.Helper()
@@ -211,10 +195,10 @@ func TestRunInstancesIdentity(t *testing.T) {
 		lcWantV2(t, "another account's resource group", err, "InvalidResourceGroup.NotFound", 404)
 		_, err = idRun(a, func(r *ecs2.RunInstancesRequest) { r.ResourceGroupId = dara.String("rg-nosuchgroup") })
 		lcWantV2(t, "an unknown resource group", err, "InvalidResourceGroup.NotFound", 404)
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.ResourceGroupId = dara.String(rg) }); len(got) != 3 {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.ResourceGroupId = dara.String(rg) }); len(got) != 3 {
 			t.Errorf("DescribeInstances ResourceGroupId=%s: %v, want the 3 instances", rg, got)
 		}
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.ResourceGroupId = dara.String(otherRG) }); len(got) != 0 {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.ResourceGroupId = dara.String(otherRG) }); len(got) != 0 {
 			t.Errorf("DescribeInstances ResourceGroupId of another account: %v, want none", got)
 		}
 
@@ -228,10 +212,10 @@ func TestRunInstancesIdentity(t *testing.T) {
 		if m := iaDescribe(t, a, strict).MetadataOptions; dara.StringValue(m.HttpTokens) != "required" || dara.Int32Value(m.HttpPutResponseHopLimit) != 3 {
 			t.Errorf("MetadataOptions as bought: %v", m)
 		}
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpTokens = dara.String("required") }); !idSame(got, []string{strict}) {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpTokens = dara.String("required") }); !idSame(got, []string{strict}) {
 			t.Errorf("DescribeInstances HttpTokens=required: %v, want [%s]", got, strict)
 		}
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpPutResponseHopLimit = dara.Int32(3) }); !idSame(got, []string{strict}) {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpPutResponseHopLimit = dara.Int32(3) }); !idSame(got, []string{strict}) {
 			t.Errorf("DescribeInstances HttpPutResponseHopLimit=3: %v, want [%s]", got, strict)
 		}
 		_, err = a.v2.ModifyInstanceMetadataOptions(&ecs2.ModifyInstanceMetadataOptionsRequest{InstanceId: dara.String(strict), HttpEndpoint: dara.String("disabled")})
@@ -241,7 +225,7 @@ func TestRunInstancesIdentity(t *testing.T) {
 		if m := iaDescribe(t, a, strict).MetadataOptions; dara.StringValue(m.HttpEndpoint) != "disabled" || dara.StringValue(m.HttpTokens) != "required" || dara.Int32Value(m.HttpPutResponseHopLimit) != 3 {
 			t.Errorf("MetadataOptions after the change: %v (the options not given stay)", m)
 		}
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpEndpoint = dara.String("disabled") }); !idSame(got, []string{strict}) {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.HttpEndpoint = dara.String("disabled") }); !idSame(got, []string{strict}) {
 			t.Errorf("DescribeInstances HttpEndpoint=disabled: %v, want [%s]", got, strict)
 		}
 		for _, c := range []struct {

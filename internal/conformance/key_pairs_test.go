@@ -167,7 +167,7 @@ func TestKeyPairs(t *testing.T) {
 		if got := dara.StringValue(iaDescribe(t, a, ids[0]).KeyPairName); got != "kp-web" {
 			t.Errorf("DescribeInstances KeyPairName %q, want kp-web", got)
 		}
-		if got := idList(t, a, func(r *ecs2.DescribeInstancesRequest) { r.KeyPairName = dara.String("kp-web") }); !idSame(got, ids) {
+		if got := dfInstances(t, a, func(r *ecs2.DescribeInstancesRequest) { r.KeyPairName = dara.String("kp-web") }); !idSame(got, dfSorted(ids...)) {
 			t.Errorf("DescribeInstances KeyPairName=kp-web: %v, want %v", got, ids)
 		}
 		_, err = idRun(a, func(r *ecs2.RunInstancesRequest) { r.KeyPairName = dara.String("no-such-key") })
