@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsd/ecsd/internal/ecsdtest"
 	"github.com/ecsd/ecsd/internal/server"
+	"github.com/ecsd/ecsd/internal/store/storetest"
 )
 
 // TestOneConnectionPool runs the admin calls that write and the RAM checks a
@@ -18,14 +19,19 @@ import (
 // the scenario must finish within its deadline instead.
 func TestOneConnectionPool(t *testing.T) {
 	t.Parallel()
-	// A deadlock can hang server.New itself (it writes the default account
-	// in a transaction), before any test code could time out: a watchdog
-	// ends the test binary with a message instead of letting it hang.
-	watchdog := time.AfterFunc(3*time.Minute, func() {
-		panic("TestOneConnectionPool did not finish in 3 minutes on a pool of one connection: some path reads the pool while its transaction holds the only connection")
+	opts := ecsdtest.Options{ManualClock: true, Configure: func(c *server.Config) { c.MaxConns = 1 }}
+	storetest.Each(t, func(t *testing.T, _ storetest.Opener) {
+		// A deadlock can hang server.New itself (it writes the default
+		// account in a transaction), before any test code could time out:
+		// a watchdog ends the test binary with a message instead of letting
+		// it hang. It starts once the store's subtest runs, not while the
+		// subtest waits for its turn among the parallel tests.
+		watchdog := time.AfterFunc(3*time.Minute, func() {
+			panic("TestOneConnectionPool/" + t.Name() + " did not finish in 3 minutes on a pool of one connection: some path reads the pool while its transaction holds the only connection")
+		})
+		t.Cleanup(func() { watchdog.Stop() })
+		poolScenario(t, ecsdtest.Start(t, t.Name(), opts))
 	})
-	t.Cleanup(func() { watchdog.Stop() })
-	ecsdtest.Each(t, ecsdtest.Options{ManualClock: true, Configure: func(c *server.Config) { c.MaxConns = 1 }}, poolScenario)
 }
 
 func poolScenario(t *testing.T, s *ecsdtest.Server) {
