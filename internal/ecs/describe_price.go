@@ -15,24 +15,18 @@ import (
 // as it does for RunInstances.
 type DescribePriceRequest struct {
 	rpc.AccountDelegation
-	RegionId     string `param:"RegionId,required"`
-	ResourceType string `param:"ResourceType"` // default instance
-	InstanceType string `param:"InstanceType"` // required for instance
-	ZoneId       string `param:"ZoneId"`
-	PriceUnit    string `param:"PriceUnit"` // Hour (default), Month or Year
-	Period       *int   `param:"Period"`    // default 1
-	Amount       *int   `param:"Amount"`    // default 1
-	ImageId      string `param:"ImageId"`
-	SystemDisk   struct {
-		Category         string `param:"Category"`
-		Size             *int   `param:"Size"`
-		PerformanceLevel string `param:"PerformanceLevel"`
-	} `param:"SystemDisk"`
-	DataDisk []struct {
-		Category         string     `param:"Category"`
-		Size             *int       `param:"Size"`
-		PerformanceLevel string     `param:"PerformanceLevel"`
-		_                rpc.Refuse `refuse:"ProvisionedIops" why:"provisioned IOPS are not modelled"`
+	RegionId     string    `param:"RegionId,required"`
+	ResourceType string    `param:"ResourceType"` // default instance
+	InstanceType string    `param:"InstanceType"` // required for instance
+	ZoneId       string    `param:"ZoneId"`
+	PriceUnit    string    `param:"PriceUnit"` // Hour (default), Month or Year
+	Period       *int      `param:"Period"`    // default 1
+	Amount       *int      `param:"Amount"`    // default 1
+	ImageId      string    `param:"ImageId"`
+	SystemDisk   DiskParam `param:"SystemDisk"`
+	DataDisk     []struct {
+		DiskParam
+		_ rpc.Refuse `refuse:"ProvisionedIops" why:"provisioned IOPS are not modelled"`
 	} `param:"DataDisk"`
 	InternetChargeType      string     `param:"InternetChargeType"`
 	InternetMaxBandwidthOut *int       `param:"InternetMaxBandwidthOut"`
@@ -114,23 +108,13 @@ func (s *Service) describePrice(ctx context.Context, env *rpc.Env, req *Describe
 		}
 		imgSize = img.Size
 	}
-	sys, err := s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, max(imgSize, 20), true)
+	var dataParams []DiskParam
+	for _, d := range req.DataDisk {
+		dataParams = append(dataParams, d.DiskParam)
+	}
+	sys, data, err := s.purchaseDisks(typ, imgSize, req.SystemDisk, dataParams)
 	if err != nil {
 		return nil, err
-	}
-	if sys.Size < imgSize {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", sys.Size, imgSize)
-	}
-	if len(req.DataDisk) > typ.DiskQuantity {
-		return nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(req.DataDisk))
-	}
-	var data []diskSpec
-	for _, d := range req.DataDisk {
-		spec, err := s.diskSpec(typ, d.Category, d.PerformanceLevel, d.Size, 20, false)
-		if err != nil {
-			return nil, err
-		}
-		data = append(data, spec)
 	}
 	net, err := checkInternet(req.InternetChargeType, req.InternetMaxBandwidthOut, nil)
 	if err != nil {

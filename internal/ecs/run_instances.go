@@ -40,17 +40,13 @@ type RunInstancesRequest struct {
 	Description        string   `param:"Description"`
 	HostName           string   `param:"HostName"`
 	SystemDisk         struct {
-		Category         string     `param:"Category"`
-		Size             *int       `param:"Size"`
-		PerformanceLevel string     `param:"PerformanceLevel"`
-		DiskName         string     `param:"DiskName"`
-		Description      string     `param:"Description"`
-		_                rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
+		DiskParam
+		DiskName    string     `param:"DiskName"`
+		Description string     `param:"Description"`
+		_           rpc.Refuse `refuse:"Encrypted=false,EncryptAlgorithm,KMSKeyId,AutoSnapshotPolicyId,BurstingEnabled=false,ProvisionedIops,StorageClusterId" why:"encryption, snapshots, bursting, provisioned IOPS and storage clusters are not modelled"`
 	} `param:"SystemDisk"`
 	DataDisk []struct {
-		Category           string     `param:"Category"`
-		Size               *int       `param:"Size"`
-		PerformanceLevel   string     `param:"PerformanceLevel"`
+		DiskParam
 		DiskName           string     `param:"DiskName"`
 		Description        string     `param:"Description"`
 		Device             string     `param:"Device"`
@@ -169,6 +165,14 @@ type purchasePlan struct {
 	ident     *identityPlan
 }
 
+// DiskParam is what a request says of a disk's kind and size
+// (SystemDisk.*, DataDisk.N.*), as RunInstances and DescribePrice take it.
+type DiskParam struct {
+	Category         string `param:"Category"`
+	Size             *int   `param:"Size"`
+	PerformanceLevel string `param:"PerformanceLevel"`
+}
+
 type diskSpec struct {
 	Category, PerformanceLevel string
 	Size                       int
@@ -279,21 +283,12 @@ func (s *Service) planPurchase(ctx context.Context, env *rpc.Env, req *RunInstan
 	}
 
 	// Disks.
-	if p.sysDisk, err = s.diskSpec(typ, req.SystemDisk.Category, req.SystemDisk.PerformanceLevel, req.SystemDisk.Size, max(img.Size, 20), true); err != nil {
-		return nil, err
-	}
-	if p.sysDisk.Size < img.Size {
-		return nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", p.sysDisk.Size, img.Size)
-	}
-	if len(req.DataDisk) > typ.DiskQuantity {
-		return nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(req.DataDisk))
-	}
+	var data []DiskParam
 	for _, d := range req.DataDisk {
-		spec, err := s.diskSpec(typ, d.Category, d.PerformanceLevel, d.Size, 20, false)
-		if err != nil {
-			return nil, err
-		}
-		p.dataDisks = append(p.dataDisks, spec)
+		data = append(data, d.DiskParam)
+	}
+	if p.sysDisk, p.dataDisks, err = s.purchaseDisks(typ, img.Size, req.SystemDisk.DiskParam, data); err != nil {
+		return nil, err
 	}
 	if err := planDiskDetails(req, p); err != nil {
 		return nil, err
@@ -484,6 +479,32 @@ func (s *Service) place(ctx context.Context, env *rpc.Env, p *purchasePlan) erro
 		return apierr.InvalidParameter.Newf("PrivateIpAddress can be given only when one instance is bought (Amount 1).")
 	}
 	return nil
+}
+
+// purchaseDisks checks a purchase's disks, as RunInstances and DescribePrice
+// read them: the system disk (at least imgSize GiB, the image's size; 0
+// when no image is named), at most the type's number of data disks, and
+// each disk by diskSpec.
+func (s *Service) purchaseDisks(typ *catalog.InstanceType, imgSize int, sys DiskParam, data []DiskParam) (diskSpec, []diskSpec, error) {
+	sysDisk, err := s.diskSpec(typ, sys.Category, sys.PerformanceLevel, sys.Size, max(imgSize, 20), true)
+	if err != nil {
+		return sysDisk, nil, err
+	}
+	if sysDisk.Size < imgSize {
+		return sysDisk, nil, apierr.InvalidParameter.Newf("The specified parameter SystemDisk.Size %d is not valid: the image needs at least %d GiB.", sysDisk.Size, imgSize)
+	}
+	if len(data) > typ.DiskQuantity {
+		return sysDisk, nil, apierr.InstanceTypeNotSupportedTooManyDisksAttached.Newf("The instance type %s supports at most %d data disks; %d were given.", typ.InstanceTypeId, typ.DiskQuantity, len(data))
+	}
+	var dataDisks []diskSpec
+	for _, d := range data {
+		spec, err := s.diskSpec(typ, d.Category, d.PerformanceLevel, d.Size, 20, false)
+		if err != nil {
+			return sysDisk, nil, err
+		}
+		dataDisks = append(dataDisks, spec)
+	}
+	return sysDisk, dataDisks, nil
 }
 
 // diskSpec checks one disk against the type: a known category the type
