@@ -124,6 +124,8 @@ type Env struct {
 	Now     time.Time
 	Store   *store.Store
 	Tx      *store.Tx // set for Write actions
+	// Read is the queries of a read action (Store.Read): one snapshot.
+	Read *store.Q
 	Catalog *catalog.Catalog
 	Clock   clock.Clock
 	Log     *slog.Logger
@@ -136,6 +138,9 @@ type Env struct {
 func (e *Env) Q() store.Q {
 	if e.Tx != nil {
 		return e.Tx.Q
+	}
+	if e.Read != nil {
+		return *e.Read
 	}
 	return e.Store.Q
 }

@@ -166,7 +166,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return nil
 		})
 	} else {
-		body, err = a.Handle(r.Context(), env, req.Params)
+		err = s.Store.Read(r.Context(), func(q store.Q) error {
+			env.Read = &q
+			var herr error
+			body, herr = a.Handle(r.Context(), env, req.Params)
+			return herr
+		})
 	}
 	if err != nil {
 		fail(s.callerGone(r.Context(), caller, err))

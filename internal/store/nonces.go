@@ -13,22 +13,8 @@ import (
 
 // NonceUse records a signature nonce for a key until expires. It returns
 // false if the nonce was already recorded and has not expired: the primary
-// key decides, so replicas sharing the database agree.
-func (q Q) NonceUse(ctx context.Context, accessKeyID, nonce string, now, expires time.Time) (bool, error) {
-	res, err := q.db.ExecContext(ctx,
-		`INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES ($1, $2, $3)
-		 ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
-		 WHERE nonces.expires_at <= $4`,
-		accessKeyID, nonce, micros(expires), micros(now))
-	if err != nil {
-		return false, interpretError(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, interpretError(err)
-}
-
-// NonceUse is Q.NonceUse for the requests of the whole process: the nonces
-// of requests that arrive together are recorded by one statement (a
+// key decides, so replicas sharing the database agree. The nonces of the
+// process's requests that arrive together are recorded by one statement (a
 // request waits for its own batch, so the database still decides before it
 // is answered, and replicas still agree). Every signed request records a
 // nonce, reads included; one statement per request made that half of a
@@ -170,8 +156,8 @@ func recordNonces(db dbtx, batch []*nonceReq) {
 
 // NonceDeleteExpired removes nonces that expired before now and returns how
 // many it removed.
-func (q Q) NonceDeleteExpired(ctx context.Context, now time.Time) (int64, error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM nonces WHERE expires_at <= $1`, micros(now))
+func (s *Store) NonceDeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.nonceDB.ExecContext(ctx, `DELETE FROM nonces WHERE expires_at <= $1`, micros(now))
 	if err != nil {
 		return 0, interpretError(err)
 	}

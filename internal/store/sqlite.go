@@ -48,11 +48,43 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", dir, err)
 		}
 	}
-	st := newStore(write, SQLite, file)
+	nonces, err := openNonceFile(ctx, dir)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dir, err)
+	}
+	st := newStore(write, nonces, SQLite, file)
 	st.read = read
 	st.writer = &writerTurn{ch: make(chan struct{}, 1)}
 	st.Q = Q{db: sqliteRouter{write: write, read: read}}
 	return st, nil
+}
+
+// openNonceFile opens nonces.db beside ecsd.db: the signature nonces, on
+// their own write connection and lock (WITHOUT ROWID: the key is the
+// table, one B-tree fewer to write per nonce). Every signed request, reads
+// included, records one; in ecsd.db each such write made every reader's
+// next statement re-read its pages from the file, and queued for the one
+// write connection behind the business writes. Processes sharing the
+// directory share the file, so a nonce is still used once among them.
+func openNonceFile(ctx context.Context, dir string) (*sql.DB, error) {
+	db := sql.OpenDB(&cachingConnector{dsn: "file:" + filepath.Join(dir, "nonces.db") +
+		"?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"})
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS nonces (
+		access_key_id TEXT NOT NULL,
+		nonce         TEXT NOT NULL,
+		expires_at    BIGINT NOT NULL,
+		PRIMARY KEY (access_key_id, nonce)
+	) WITHOUT ROWID;
+	CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires_at)`)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("nonces.db: %w", err)
+	}
+	return db, nil
 }
 
 // sqliteRouter sends each statement outside a transaction to the pool it
@@ -273,4 +305,30 @@ func (r *cachedRows) Close() error {
 	err := r.Rows.Close()
 	r.stmt.busy = false
 	return err
+}
+
+// readTxRouter is a read transaction on the read pool: its reads see one
+// snapshot, and a write sent through it goes to the write connection, as
+// sqliteRouter sends it.
+type readTxRouter struct {
+	tx    *sql.Tx
+	write *sql.DB
+}
+
+func (r readTxRouter) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.write.ExecContext(ctx, query, args...)
+}
+
+func (r readTxRouter) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if readOnly(query) {
+		return r.tx.QueryContext(ctx, query, args...)
+	}
+	return r.write.QueryContext(ctx, query, args...)
+}
+
+func (r readTxRouter) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if readOnly(query) {
+		return r.tx.QueryRowContext(ctx, query, args...)
+	}
+	return r.write.QueryRowContext(ctx, query, args...)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"testing"
+	"time"
 )
 
 func openTestSQLite(t *testing.T) *Store {
@@ -95,6 +96,69 @@ SELECT v FROM t WHERE id = 1`).Scan(&v); err != nil || v != "y!" {
 			t.Fatal("turn still held after InTx")
 		}
 	})
+}
+
+// A read's statements see one snapshot: a write committed between two of
+// them is not seen by the second. A write sent through a read still goes to
+// the write connection.
+func TestReadSeesOneSnapshot(t *testing.T) {
+	st := openTestSQLite(t)
+	ctx := context.Background()
+	value := func(q Q) string {
+		t.Helper()
+		var v string
+		if err := q.db.QueryRowContext(ctx, `SELECT v FROM t WHERE id = 3`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	err := st.Read(ctx, func(q Q) error {
+		before := value(q)
+		if _, err := st.Q.db.ExecContext(ctx, `UPDATE t SET v = 'changed' WHERE id = 3`); err != nil {
+			return err
+		}
+		if after := value(q); after != before {
+			t.Errorf("the read saw a write made after it began: %q, then %q", before, after)
+		}
+		_, err := q.db.ExecContext(ctx, `UPDATE t SET v = 'through the read' WHERE id = 2`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := value(st.Q); v != "changed" {
+		t.Fatalf("after the read: %q, want the write made meanwhile", v)
+	}
+}
+
+// Nonces live in nonces.db, shared by every process on the directory: a
+// nonce used through one Store is refused through another.
+func TestNoncesSharedBetweenProcesses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var stores [2]*Store
+	for i := range stores {
+		st, err := Open(ctx, dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = st
+	}
+	now := time.Now()
+	if fresh, err := stores[0].NonceUse(ctx, "k", "n", now, now.Add(15*time.Minute)); err != nil || !fresh {
+		t.Fatalf("first use: %v, %v", fresh, err)
+	}
+	if fresh, err := stores[1].NonceUse(ctx, "k", "n", now, now.Add(15*time.Minute)); err != nil || fresh {
+		t.Fatalf("the other process accepted a used nonce: %v, %v", fresh, err)
+	}
+	var n int
+	if err := stores[1].read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name IN ('nonces', 'instances')`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("ecsd.db has %d of the tables instances and nonces (%v), want instances only: nonce writes there would invalidate the readers' caches", n, err)
+	}
 }
 
 func TestStatementCache(t *testing.T) {

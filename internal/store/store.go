@@ -47,8 +47,10 @@ type Store struct {
 	read   *sql.DB
 	writer *writerTurn
 	health writeHealth
-	// nonces records the signature nonces of the process in batches.
-	nonces *nonceBatcher
+	// nonces records the signature nonces of the process in batches, in
+	// nonceDB: on SQLite a file of its own (openNonceFile), else db.
+	nonces  *nonceBatcher
+	nonceDB *sql.DB
 }
 
 // Options tunes Open.
@@ -94,17 +96,17 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 		db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return newStore(db, Postgres, dsn), nil
+	return newStore(db, db, Postgres, dsn), nil
 }
 
-func newStore(db *sql.DB, d Dialect, dsn string) *Store {
+func newStore(db, nonceDB *sql.DB, d Dialect, dsn string) *Store {
 	// SQLite has one writer, so one batch at a time; PostgreSQL takes a
 	// few at once.
 	workers := 4
 	if d == SQLite {
 		workers = 1
 	}
-	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn, nonces: startNonceBatcher(db, workers)}
+	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, workers)}
 }
 
 // DB returns the pool River uses: on SQLite, the one write connection.
@@ -121,6 +123,9 @@ func (s *Store) Close() error {
 	s.nonces.close()
 	if s.read != nil {
 		s.read.Close()
+	}
+	if s.nonceDB != s.db {
+		s.nonceDB.Close()
 	}
 	return s.db.Close()
 }
@@ -201,6 +206,24 @@ func (s *Store) txOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		}
 	}
 	return interpretError(stx.Commit())
+}
+
+// Read runs fn with the queries of a read: on SQLite one read transaction,
+// so that a request's statements see one snapshot and take SQLite's read
+// lock once instead of once each (every write of another request, a nonce
+// or a call log row, makes a new statement outside a transaction re-read
+// its pages); on PostgreSQL the pool, since a transaction there costs two
+// more round trips.
+func (s *Store) Read(ctx context.Context, fn func(Q) error) error {
+	if s.read == nil {
+		return fn(s.Q)
+	}
+	rtx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return markUnavailable(interpretError(err))
+	}
+	defer func() { _ = rtx.Rollback() }() // nothing to keep: it only read
+	return fn(Q{db: readTxRouter{tx: rtx, write: s.db}})
 }
 
 // dbtx is what a query needs: the pool or a transaction.

@@ -51,6 +51,34 @@ func TestStore(t *testing.T) {
 			}
 		})
 
+		// A batch of 100 goes in chunks of 64, 32 and 4: every row once,
+		// in order.
+		t.Run("call log batches", func(t *testing.T) {
+			before, err := st.CallCount(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := make([]*store.Call, 100)
+			for i := range calls {
+				calls[i] = &store.Call{At: now, RequestID: "batch-" + strconv.Itoa(i), Action: "DescribeRegions", HTTPStatus: 200, Params: "{}", Answer: "{}"}
+			}
+			if err := st.CallInsert(ctx, calls); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.CallList(ctx, store.CallFilter{Action: "DescribeRegions", Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := st.CallCount(ctx); n != before+100 || len(got) != 100 {
+				t.Fatalf("%d calls listed, %d in the log; want 100 and %d", len(got), n, before+100)
+			}
+			for i, c := range got { // newest first
+				if want := "batch-" + strconv.Itoa(99-i); c.RequestID != want {
+					t.Fatalf("call %d is %s, want %s", i, c.RequestID, want)
+				}
+			}
+		})
+
 		t.Run("ledger keeps balance equal to its sum", func(t *testing.T) {
 			a := &store.Account{ID: "1000000000000002", Name: "bob", Currency: "CNY", CreatedAt: now}
 			if err := st.AccountInsert(ctx, a); err != nil {
