@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ecsd/ecsd/internal/rpc"
+	"github.com/ecsd/ecsd/internal/store"
 )
 
 // DescribeInstanceAttributeRequest is DescribeInstanceAttribute's input.
@@ -26,25 +27,11 @@ func (s *Service) describeInstanceAttribute(ctx context.Context, env *rpc.Env, r
 	if err != nil {
 		return nil, err
 	}
-	tags, err := env.Q().TagListByInstances(ctx, []string{inst.ID})
+	views, err := s.instanceViews(ctx, env.Q(), []*store.Instance{inst})
 	if err != nil {
 		return nil, err
 	}
-	groups, err := env.Q().GroupsOfInstances(ctx, []string{inst.ID})
-	if err != nil {
-		return nil, err
-	}
-	enis, err := env.Q().NetworkInterfacesByInstances(ctx, []string{inst.ID})
-	if err != nil {
-		return nil, err
-	}
-	nets, err := env.Q().InternetOfInstances(ctx, []string{inst.ID})
-	if err != nil {
-		return nil, err
-	}
-	v := viewInstance(s.Catalog, inst, tags[inst.ID])
-	internetView(&v, nets[inst.ID])
-	v.NetworkInterfaces.NetworkInterface = eniViews(enis[inst.ID])
-	v.SecurityGroupIds.SecurityGroupId = groupsOf(inst, groups)
+	v := views[0]
+	v.DeviceAvailable = nil // DescribeInstances only
 	return &DescribeInstanceAttributeResponse{InstanceView: v}, nil
 }

@@ -165,46 +165,17 @@ func (s *Service) describeInstances(ctx context.Context, env *rpc.Env, req *Desc
 	if req.DryRun {
 		return nil, apierr.DryRunOperation.New()
 	}
-	ids := make([]string, len(list))
-	for k, i := range list {
-		ids[k] = i.ID
-	}
-	tags, err := env.Q().TagListByInstances(ctx, ids)
+	views, err := s.instanceViews(ctx, env.Q(), list)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := env.Q().GroupsOfInstances(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	enis, err := env.Q().NetworkInterfacesByInstances(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	nets, err := env.Q().InternetOfInstances(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	dataDisks, err := env.Q().DataDiskCounts(ctx, ids)
-	if err != nil {
-		return nil, err
+	for k := range views {
+		if !req.NeedSaleCycle {
+			views[k].SaleCycle = ""
+		}
 	}
 	resp.TotalCount = total
-	resp.Instances.Instance = make([]InstanceView, 0, len(list))
-	for _, i := range list {
-		v := viewInstance(s.Catalog, i, tags[i.ID])
-		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, groups)
-		v.NetworkInterfaces.NetworkInterface = eniViews(enis[i.ID])
-		internetView(&v, nets[i.ID])
-		if t, ok := s.Catalog.Type(i.InstanceType); ok {
-			free := dataDisks[i.ID] < t.DiskQuantity
-			v.DeviceAvailable = &free
-		}
-		if !req.NeedSaleCycle {
-			v.SaleCycle = ""
-		}
-		resp.Instances.Instance = append(resp.Instances.Instance, v)
-	}
+	resp.Instances.Instance = views
 	return resp, nil
 }
 

@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"cmp"
+	"context"
 
 	"github.com/ecsd/ecsd/internal/catalog"
 	"github.com/ecsd/ecsd/internal/rpc"
@@ -97,6 +98,32 @@ type LockReasonView struct{ LockReason, LockMsg string }
 
 // TagView is one tag.
 type TagView struct{ TagKey, TagValue, Key, Value string }
+
+// instanceViews renders instances, in order, with their details
+// (store.InstanceDetails, read together).
+func (s *Service) instanceViews(ctx context.Context, q store.Q, list []*store.Instance) ([]InstanceView, error) {
+	ids := make([]string, len(list))
+	for k, i := range list {
+		ids[k] = i.ID
+	}
+	d, err := q.InstanceDetails(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]InstanceView, 0, len(list))
+	for _, i := range list {
+		v := viewInstance(s.Catalog, i, d.Tags[i.ID])
+		v.SecurityGroupIds.SecurityGroupId = groupsOf(i, d.Groups)
+		v.NetworkInterfaces.NetworkInterface = eniViews(d.ENIs[i.ID])
+		internetView(&v, d.Internet[i.ID])
+		if t, ok := s.Catalog.Type(i.InstanceType); ok {
+			free := d.DataDisks[i.ID] < t.DiskQuantity
+			v.DeviceAvailable = &free
+		}
+		views = append(views, v)
+	}
+	return views, nil
+}
 
 // viewInstance renders an instance; tags may be nil. Its network
 // interfaces are the caller's to fill in (eniViews).

@@ -248,19 +248,19 @@ func (q Q) DataDiskCounts(ctx context.Context, instanceIDs []string) (map[string
 	if len(instanceIDs) == 0 {
 		return out, nil
 	}
-	ph, args := inList(instanceIDs, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, COUNT(*) FROM disks WHERE instance_id IN (`+ph+`) AND disk_type = 'data' GROUP BY instance_id`, args...)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, interpretError(err)
-		}
-		out[id] = int(n)
-	}
-	return out, interpretError(rows.Err())
+	return out, q.each(ctx, dataDisksQuery(instanceIDs, out))
+}
+
+func dataDisksQuery(ids []string, out map[string]int) rowQuery {
+	ph, args := inList(ids, 0)
+	return rowQuery{`SELECT instance_id, COUNT(*) FROM disks WHERE instance_id IN (` + ph + `) AND disk_type = 'data' GROUP BY instance_id`, args,
+		func(r scanner) error {
+			var id string
+			var n int64
+			if err := r.Scan(&id, &n); err != nil {
+				return err
+			}
+			out[id] = int(n)
+			return nil
+		}}
 }

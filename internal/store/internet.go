@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 )
 
@@ -45,25 +44,22 @@ func (q Q) InternetOfInstances(ctx context.Context, ids []string) (map[string]*I
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	ph := make([]string, len(ids))
-	for k, id := range ids {
-		args[k], ph[k] = id, "$"+strconv.Itoa(k+1)
-	}
-	rows, err := queryAll(ctx, q.db, func(r scanner) (*Internet, error) {
-		var i Internet
-		var ip sql.NullString
-		err := r.Scan(&i.InstanceID, &i.RegionID, &i.ChargeType, &i.BandwidthIn, &i.BandwidthOut, &ip)
-		i.PublicIP = ip.String
-		return &i, err
-	}, `SELECT instance_id, region_id, charge_type, bandwidth_in, bandwidth_out, public_ip FROM instance_internet WHERE instance_id IN (`+strings.Join(ph, ", ")+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, i := range rows {
-		out[i.InstanceID] = i
-	}
-	return out, nil
+	return out, q.each(ctx, internetQuery(ids, out))
+}
+
+func internetQuery(ids []string, out map[string]*Internet) rowQuery {
+	ph, args := inList(ids, 0)
+	return rowQuery{`SELECT instance_id, region_id, charge_type, bandwidth_in, bandwidth_out, public_ip FROM instance_internet WHERE instance_id IN (` + ph + `)`, args,
+		func(r scanner) error {
+			var i Internet
+			var ip sql.NullString
+			if err := r.Scan(&i.InstanceID, &i.RegionID, &i.ChargeType, &i.BandwidthIn, &i.BandwidthOut, &ip); err != nil {
+				return err
+			}
+			i.PublicIP = ip.String
+			out[i.InstanceID] = &i
+			return nil
+		}}
 }
 
 // internetDelete removes an instance's internet row, releasing its public

@@ -180,15 +180,20 @@ func (q Q) NetworkInterfacesByInstances(ctx context.Context, ids []string) (map[
 	if len(ids) == 0 {
 		return out, nil
 	}
+	return out, q.each(ctx, enisQuery(ids, out))
+}
+
+func enisQuery(ids []string, out map[string][]*NetworkInterface) rowQuery {
 	ph, args := inList(ids, 0)
-	list, err := queryAll(ctx, q.db, scanENI, `SELECT `+eniColumns+` FROM network_interfaces WHERE instance_id IN (`+ph+`) ORDER BY instance_id, device_index`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range list {
-		out[n.InstanceID] = append(out[n.InstanceID], n)
-	}
-	return out, nil
+	return rowQuery{`SELECT ` + eniColumns + ` FROM network_interfaces WHERE instance_id IN (` + ph + `) ORDER BY instance_id, device_index`, args,
+		func(r scanner) error {
+			n, err := scanENI(r)
+			if err != nil {
+				return err
+			}
+			out[n.InstanceID] = append(out[n.InstanceID], n)
+			return nil
+		}}
 }
 
 // NetworkInterfaceIPs returns the private IPv4 addresses held in a

@@ -256,21 +256,21 @@ func (q Q) GroupsOfInstances(ctx context.Context, ids []string) (map[string][]st
 	if len(ids) == 0 {
 		return out, nil
 	}
+	return out, q.each(ctx, groupsQuery(ids, out))
+}
+
+func groupsQuery(ids []string, out map[string][]string) rowQuery {
 	ph, args := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT instance_id, group_id FROM instance_security_groups WHERE instance_id IN (`+ph+`)
-		ORDER BY instance_id, joined_at, group_id`, args...)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var i, g string
-		if err := rows.Scan(&i, &g); err != nil {
-			return nil, interpretError(err)
-		}
-		out[i] = append(out[i], g)
-	}
-	return out, interpretError(rows.Err())
+	return rowQuery{`SELECT instance_id, group_id FROM instance_security_groups WHERE instance_id IN (` + ph + `)
+		ORDER BY instance_id, joined_at, group_id`, args,
+		func(r scanner) error {
+			var i, g string
+			if err := r.Scan(&i, &g); err != nil {
+				return err
+			}
+			out[i] = append(out[i], g)
+			return nil
+		}}
 }
 
 // InstanceSetSecurityGroup records the instance's first security group.

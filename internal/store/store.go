@@ -106,7 +106,7 @@ func newStore(db, nonceDB *sql.DB, d Dialect, dsn string) *Store {
 	if d == SQLite {
 		workers = 1
 	}
-	return &Store{Q: Q{db: db}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, workers)}
+	return &Store{Q: Q{db: db, pg: d == Postgres}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, workers)}
 }
 
 // DB returns the pool River uses: on SQLite, the one write connection.
@@ -236,6 +236,7 @@ type dbtx interface {
 // Q carries the queries. Method names put the noun first, as River's do.
 type Q struct {
 	db dbtx
+	pg bool // on PostgreSQL (InstanceDetails pipelines on the pool)
 }
 
 // interpretError turns driver errors into the store's sentinels, so that no

@@ -71,22 +71,22 @@ func (q Q) ResourceTags(ctx context.Context, typ string, ids []string) (map[stri
 	if len(ids) == 0 {
 		return out, nil
 	}
+	return out, q.each(ctx, tagsQuery(typ, ids, out))
+}
+
+func tagsQuery(typ string, ids []string, out map[string][]Tag) rowQuery {
 	t := tagTables[typ]
 	ph, args := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+t.col+`, tag_key, tag_value FROM `+t.tags+` WHERE `+t.col+` IN (`+ph+`) ORDER BY `+t.col+`, tag_key`, args...)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var tg Tag
-		if err := rows.Scan(&id, &tg.Key, &tg.Value); err != nil {
-			return nil, interpretError(err)
-		}
-		out[id] = append(out[id], tg)
-	}
-	return out, interpretError(rows.Err())
+	return rowQuery{`SELECT ` + t.col + `, tag_key, tag_value FROM ` + t.tags + ` WHERE ` + t.col + ` IN (` + ph + `) ORDER BY ` + t.col + `, tag_key`, args,
+		func(r scanner) error {
+			var id string
+			var tg Tag
+			if err := r.Scan(&id, &tg.Key, &tg.Value); err != nil {
+				return err
+			}
+			out[id] = append(out[id], tg)
+			return nil
+		}}
 }
 
 // TagFilter selects tags for ResourceTagList.
