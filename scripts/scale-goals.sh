@@ -14,7 +14,8 @@
 #          against one of 1,000, on FLEET_STORES (default "sqlite postgres"):
 #          p50 of DescribeInstances(1 id), of a page of 100, of
 #          RunInstances(Amount=10) and of an accepted change, server RSS.
-#          The preload of a million takes tens of minutes a store.
+#          The preload of a million takes tens of minutes a store; the run
+#          starts once no fleet instance is Pending (the settle time).
 #
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres):
 # PostgreSQL with trust auth; the script creates and drops its own databases
@@ -188,6 +189,7 @@ fleet_part() {
 		local rss=$(($(cat "$OUT/$big.rss") / 1024))
 		printf '| %-34s | %-10s | %-10s | %-8s | %s\n' "server RSS (MB), goal < 150" "$(($(cat "$OUT/$small.rss") / 1024))" "$rss" "" "$(verdict $((rss < 150)))"
 		printf '| %-34s | %-10s | %-10s | %-8s | %s\n' "preload (instances/s)" "$(j "$small" .Fleet.PreloadPerSecond)" "$(j "$big" .Fleet.PreloadPerSecond)" "" ""
+		printf '| %-34s | %-10s | %-10s | %-8s | %s\n' "settle after the preload (s)" "$(j "$small" .Fleet.SettleSeconds)" "$(j "$big" .Fleet.SettleSeconds)" "" ""
 	done
 }
 

@@ -170,3 +170,12 @@ func (c *client) describe(ctx context.Context, ids []string) ([]instanceState, e
 	err := c.rpc(ctx, "DescribeInstances", map[string]string{"InstanceIds": string(raw), "PageSize": "100"}, &out)
 	return out.Instances.Instance, err
 }
+
+// countStatus returns how many of the account's instances in the region
+// have the status: the TotalCount of a DescribeInstances page filtered by
+// it (the smallest page; the count covers every page).
+func (c *client) countStatus(ctx context.Context, status string) (int, error) {
+	var out struct{ TotalCount int }
+	err := c.rpc(ctx, "DescribeInstances", map[string]string{"Status": status, "PageSize": "10"}, &out)
+	return out.TotalCount, err
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -27,12 +28,15 @@ const maxFleetPerAccount = 4000
 type fleet struct {
 	accounts []*client
 	ids      [][]string // ids[a] are accounts[a]'s
-	seconds  float64
+	// seconds is how long the purchases took; settleSeconds how long the
+	// fleet then took to leave Pending.
+	seconds, settleSeconds float64
 }
 
 // preload buys --preload PostPaid instances spread over --preload-accounts
 // accounts through the public API (RunInstances of 100), --concurrency
-// calls at once, so that every row is made by the same code as any other.
+// calls at once, so that every row is made by the same code as any other,
+// and returns once the fleet has settled (see settle).
 func preload(ctx context.Context, c *client, cfg config) (*fleet, error) {
 	if err := setStock(ctx, c, cfg); err != nil {
 		return nil, err
@@ -85,7 +89,74 @@ func preload(ctx context.Context, c *client, cfg config) (*fleet, error) {
 	}
 	fl.seconds = time.Since(start).Seconds()
 	logf("preloaded %d instances over %d accounts in %.1fs", cfg.fleet.preload, len(fl.accounts), fl.seconds)
+	start = time.Now()
+	if err := fl.settle(ctx, settleStall); err != nil {
+		return nil, err
+	}
+	fl.settleSeconds = time.Since(start).Seconds()
+	logf("fleet settled %.1fs after the last purchase: no instance Pending", fl.settleSeconds)
 	return fl, nil
+}
+
+const (
+	// settlePoll is the pause between two rounds of settle's counts.
+	settlePoll = 500 * time.Millisecond
+	// settleStall is how long settle waits for the count of Pending
+	// instances to fall before it gives up.
+	settleStall = 5 * time.Minute
+)
+
+// settle returns once no instance of the fleet is Pending. Each instance
+// bought leaves a job that starts it, and the purchases can outrun those
+// jobs; a run begun while they are queued would measure that queue rather
+// than the requests. Each round asks every account that still had Pending
+// instances how many are left (the TotalCount of DescribeInstances with
+// Status=Pending), so a settled account costs nothing more. It logs
+// progress every 10 s and fails when the count has not fallen for stall.
+func (fl *fleet) settle(ctx context.Context, stall time.Duration) error {
+	waiting := make([]int, len(fl.accounts)) // indexes of the accounts not yet seen settled
+	for a := range waiting {
+		waiting[a] = a
+	}
+	start := time.Now()
+	lowest, lowestAt := math.MaxInt, start
+	logged, loggedLeft := start, -1
+	for {
+		left, still := 0, waiting[:0]
+		for _, a := range waiting {
+			n, err := fl.accounts[a].countStatus(ctx, "Pending")
+			if err != nil {
+				return fmt.Errorf("settle: %w", err)
+			}
+			if n > 0 {
+				left += n
+				still = append(still, a)
+			}
+		}
+		waiting = still
+		if left == 0 {
+			return nil
+		}
+		now := time.Now()
+		if left < lowest {
+			lowest, lowestAt = left, now
+		}
+		if now.Sub(lowestAt) > stall {
+			return fmt.Errorf("settle: %d instances of %d accounts still Pending, none started for %s", left, len(waiting), stall)
+		}
+		if loggedLeft < 0 {
+			logf("settling: %d instances of %d accounts Pending", left, len(waiting))
+			loggedLeft = left
+		} else if d := now.Sub(logged); d >= 10*time.Second {
+			logf("settling: %d instances of %d accounts Pending (%.0f started/s)", left, len(waiting), float64(loggedLeft-left)/d.Seconds())
+			logged, loggedLeft = now, left
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("settle: %d instances Pending: %w", left, ctx.Err())
+		case <-time.After(settlePoll):
+		}
+	}
 }
 
 // Read and purchase kinds the fleet's workers send, in turn.
@@ -173,7 +244,7 @@ func (st *sideStats) summarize(sum *Summary, fl *fleet, elapsed time.Duration) {
 	if fl == nil {
 		return
 	}
-	sum.Fleet = &FleetSummary{Accounts: len(fl.accounts), PreloadSeconds: fl.seconds, Calls: map[string]Percentiles{}, Errors: st.errors}
+	sum.Fleet = &FleetSummary{Accounts: len(fl.accounts), PreloadSeconds: fl.seconds, SettleSeconds: fl.settleSeconds, Calls: map[string]Percentiles{}, Errors: st.errors}
 	for _, ids := range fl.ids {
 		sum.Fleet.Instances += len(ids)
 	}
@@ -190,10 +261,16 @@ func (st *sideStats) summarize(sum *Summary, fl *fleet, elapsed time.Duration) {
 
 // FleetSummary is what --preload, --readers and --buyers measured.
 type FleetSummary struct {
-	Instances        int
-	Accounts         int
+	Instances int
+	Accounts  int
+	// PreloadSeconds is how long the purchases took, PreloadPerSecond
+	// their rate.
 	PreloadSeconds   float64
 	PreloadPerSecond float64
+	// SettleSeconds is how long, after the last purchase, the fleet took
+	// to have no instance Pending (every start job run); the run begins
+	// then.
+	SettleSeconds float64
 	// Calls are the latencies of the readers' and buyers' calls, by kind.
 	Calls          map[string]Percentiles
 	ReadsPerSecond float64

@@ -51,7 +51,7 @@ func main() {
 	flag.StringVar(&cfg.zone, "zone", "cn-hangzhou-h", "zone of the instances")
 	flag.IntVar(&cfg.instances, "instances", 200, "instances to create and change")
 	flag.IntVar(&cfg.accounts, "accounts", 1, "accounts the changed instances are spread over, each with its own")
-	flag.IntVar(&cfg.fleet.preload, "preload", 0, "PostPaid instances to buy first, as a standing fleet the run does not change")
+	flag.IntVar(&cfg.fleet.preload, "preload", 0, "PostPaid instances to buy first, as a standing fleet the run does not change; the run starts once none is Pending")
 	flag.IntVar(&cfg.fleet.preloadAccounts, "preload-accounts", 1, "accounts the --preload fleet is spread over")
 	flag.IntVar(&cfg.fleet.readers, "readers", 0, "workers sending reads of the fleet during the run (DescribeInstances of one id and of a page of 100, DescribeInstanceAttribute)")
 	flag.IntVar(&cfg.fleet.buyers, "buyers", 0, "workers buying RunInstances(Amount=10) PostPaid into the fleet's accounts during the run")

@@ -101,7 +101,7 @@ func (s *Summary) print(w io.Writer) {
 	fmt.Fprintf(w, "polls              %d (errors %d, one per %.1fms per batch)\n", s.Polls, s.PollErrors, s.PollIntervalMs)
 	p("poll latency", s.PollLatency)
 	if f := s.Fleet; f != nil {
-		fmt.Fprintf(w, "fleet              %d instances of %d accounts, preloaded in %.1fs (%.0f/s)\n", f.Instances, f.Accounts, f.PreloadSeconds, f.PreloadPerSecond)
+		fmt.Fprintf(w, "fleet              %d instances of %d accounts, preloaded in %.1fs (%.0f/s), settled %.1fs later\n", f.Instances, f.Accounts, f.PreloadSeconds, f.PreloadPerSecond, f.SettleSeconds)
 		fmt.Fprintf(w, "fleet reads        %.1f/s\n", f.ReadsPerSecond)
 		for _, kind := range slices.Sorted(maps.Keys(f.Calls)) {
 			p(kind, f.Calls[kind])
