@@ -287,7 +287,7 @@ func (a *API) SetStock(ctx context.Context, in Stock) error {
 	if in.Available == nil || *in.Available < 0 {
 		return apierr.InvalidParameter.Newf("Available must be a number of instances, 0 or more.")
 	}
-	return a.Store.StockSet(ctx, in.ZoneId, in.InstanceType, *in.Available)
+	return a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.StockSet(ctx, in.ZoneId, in.InstanceType, *in.Available) })
 }
 
 func (a *API) getStock(w http.ResponseWriter, r *http.Request) {

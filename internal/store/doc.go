@@ -18,12 +18,17 @@ package store
 //     account, so it comes late and is held for the shortest time. A
 //     payment writes its ledger entries before it and takes it with the
 //     one statement that debits (LedgerDebitSplit).
-//  4. stock rows, two of them in key order (StockMove): shared by every
-//     account. A spec change moves them, and an all-or-nothing purchase
-//     takes its row, in Tx.Last, after everything else of the
-//     transaction, so they are held only for the commit. A purchase with
-//     MinAmount below Amount takes its row first, before the account: how
-//     many it makes depends on it.
+//  4. stock rows: shared by every account, each (zone, type) held by
+//     several shards. A give or a take picks one shard that no one holds
+//     (SKIP LOCKED, never waiting); only when none will do does a take
+//     lock every shard of its type, in shard order, and a give wait for
+//     one. A spec change gives back the old type and then takes the new
+//     (StockMove), and an all-or-nothing purchase takes its stock, in
+//     Tx.Last, after everything else of the transaction, so they are held
+//     only for the commit. A purchase with MinAmount below Amount takes
+//     its stock first, before the account: how many it makes depends on
+//     it. Two waiting moves between the same types in opposite directions
+//     can still deadlock; InTx retries the one PostgreSQL ends.
 //  5. orders, ledger entries, timers, idempotency records, River jobs: new
 //     rows, or rows of one order, that no other order of locking reaches;
 //     where they are written does not matter to the order, and Tx.Last

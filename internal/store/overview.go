@@ -50,8 +50,8 @@ type Stock struct {
 	Available    int
 }
 
-// StockList returns the stock rows of a zone (of every zone, if zoneID is
-// empty), by zone then type.
+// StockList returns the stock of a zone (of every zone, if zoneID is
+// empty), by zone then type, each summed over its shards.
 func (q Q) StockList(ctx context.Context, zoneID string) ([]*Stock, error) {
 	return queryAll(ctx, q.db, func(r scanner) (*Stock, error) {
 		var s Stock
@@ -61,7 +61,8 @@ func (q Q) StockList(ctx context.Context, zoneID string) ([]*Stock, error) {
 		}
 		s.Available = int(n)
 		return &s, nil
-	}, `SELECT zone_id, instance_type, available FROM stock WHERE ($1 = '' OR zone_id = $1) ORDER BY zone_id, instance_type`, zoneID)
+	}, `SELECT zone_id, instance_type, SUM(available) FROM stock WHERE ($1 = '' OR zone_id = $1)
+		GROUP BY zone_id, instance_type ORDER BY zone_id, instance_type`, zoneID)
 }
 
 // FaultList returns the faults with uses left, oldest first.

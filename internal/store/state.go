@@ -38,7 +38,7 @@ var StateTables = []StateTable{
 	{Name: "key_pairs", OrderBy: "id"},
 	{Name: "ledger_entries", OrderBy: "id", Generated: "id"},
 	{Name: "settings", OrderBy: "name", Keep: "name = 'admin.token'"},
-	{Name: "stock", OrderBy: "zone_id, instance_type"},
+	{Name: "stock", OrderBy: "zone_id, instance_type, shard"},
 	{Name: "vpcs", OrderBy: "id"},
 	{Name: "vswitches", OrderBy: "id"},
 	{Name: "vpc_tags", OrderBy: "resource_id, tag_key"},

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 )
 
@@ -13,24 +15,34 @@ type StockLevel struct {
 	Available    int
 }
 
+// stockShards is how many rows hold a zone's stock of one type. Every
+// spec change takes from one type's stock and gives to another's, and every
+// account's changes meet there: on one row each they queued for each
+// other's commits (on PostgreSQL the most waited-for lock under load). A
+// take or a give picks a row no one holds (SKIP LOCKED), so changes of
+// different accounts do not wait for each other; the stock is their sum.
+const stockShards = 8
+
 // StockSeed inserts the catalog's initial stock for every (zone, type) that
-// has no row yet; rows already there (and changes made to them) stay. A few
-// hundred rows go in one statement.
+// has no row yet, spread evenly over its shards; rows already there (and
+// changes made to them) stay. A few hundred rows go in one statement.
 func (q Q) StockSeed(ctx context.Context, levels []StockLevel) error {
-	const per = 300
+	const per = 300 / stockShards
 	for lo := 0; lo < len(levels); lo += per {
 		batch := levels[lo:min(lo+per, len(levels))]
 		var b strings.Builder
-		b.WriteString(`INSERT INTO stock (zone_id, instance_type, available) VALUES `)
-		args := make([]any, 0, 3*len(batch))
-		for i, l := range batch {
-			if i > 0 {
-				b.WriteString(", ")
+		b.WriteString(`INSERT INTO stock (zone_id, instance_type, shard, available) VALUES `)
+		args := make([]any, 0, 4*stockShards*len(batch))
+		for _, l := range batch {
+			for k, n := range spread(l.Available) {
+				if len(args) > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3, len(args)+4)
+				args = append(args, l.ZoneID, l.InstanceType, k, n)
 			}
-			fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
-			args = append(args, l.ZoneID, l.InstanceType, l.Available)
 		}
-		b.WriteString(` ON CONFLICT (zone_id, instance_type) DO NOTHING`)
+		b.WriteString(` ON CONFLICT (zone_id, instance_type, shard) DO NOTHING`)
 		if _, err := q.db.ExecContext(ctx, b.String(), args...); err != nil {
 			return interpretError(err)
 		}
@@ -38,112 +50,163 @@ func (q Q) StockSeed(ctx context.Context, levels []StockLevel) error {
 	return nil
 }
 
+// spread divides n over the shards, the remainder on shard 0.
+func spread(n int) [stockShards]int {
+	var out [stockShards]int
+	for k := range out {
+		out[k] = n / stockShards
+	}
+	out[0] += n % stockShards
+	return out
+}
+
 // StockGet returns how many instances of a type the zone can still place,
 // or ErrNotFound if the zone does not offer the type.
 func (q Q) StockGet(ctx context.Context, zoneID, instanceType string) (int, error) {
-	var n int64
-	err := q.db.QueryRowContext(ctx, `SELECT available FROM stock WHERE zone_id = $1 AND instance_type = $2`, zoneID, instanceType).Scan(&n)
+	var n, rows int64
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(available), 0), COUNT(*) FROM stock WHERE zone_id = $1 AND instance_type = $2`,
+		zoneID, instanceType).Scan(&n, &rows)
+	if err == nil && rows == 0 {
+		return 0, ErrNotFound
+	}
 	return int(n), interpretError(err)
 }
 
 // StockTake takes n from a zone's stock of a type, only if that much is
-// left: a compare-and-set, so concurrent buyers never take it below zero.
-// It returns false when the stock is short, ErrNotFound when there is no row.
-func (q Q) StockTake(ctx context.Context, zoneID, instanceType string, n int) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `UPDATE stock SET available = available - $3 WHERE zone_id = $1 AND instance_type = $2 AND available >= $3`,
-		zoneID, instanceType, n)
+// left: concurrent buyers never take it below zero. It returns false when
+// the stock is short, ErrNotFound when there is no row.
+//
+// It first takes all n from one shard that has them and that no one else
+// holds; failing that, it locks every shard in shard order and takes from
+// each in turn, which sees the whole stock.
+func (t *Tx) StockTake(ctx context.Context, zoneID, instanceType string, n int) (bool, error) {
+	res, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available - $3
+		WHERE zone_id = $1 AND instance_type = $2 AND available >= $3 AND shard = (
+			SELECT shard FROM stock WHERE zone_id = $1 AND instance_type = $2 AND available >= $3
+			ORDER BY (shard + $4) % `+strconv.Itoa(stockShards)+` LIMIT 1`+t.skipLocked()+`)`,
+		zoneID, instanceType, n, rand.IntN(stockShards))
 	if err != nil {
 		return false, interpretError(err)
 	}
-	k, err := res.RowsAffected()
+	if k, err := res.RowsAffected(); err != nil || k == 1 {
+		return k == 1, interpretError(err)
+	}
+	return t.stockTakeAll(ctx, zoneID, instanceType, n)
+}
+
+// stockTakeAll is StockTake over every shard of the stock, locked in
+// shard order.
+func (t *Tx) stockTakeAll(ctx context.Context, zoneID, instanceType string, n int) (bool, error) {
+	lock := ""
+	if t.pg {
+		lock = " FOR UPDATE"
+	}
+	rows, err := t.db.QueryContext(ctx, `SELECT shard, available FROM stock WHERE zone_id = $1 AND instance_type = $2 ORDER BY shard`+lock,
+		zoneID, instanceType)
 	if err != nil {
 		return false, interpretError(err)
 	}
-	if k == 0 {
-		if _, err := q.StockGet(ctx, zoneID, instanceType); err != nil {
-			return false, err
+	type shard struct{ k, available int64 }
+	var shards []shard
+	total := int64(0)
+	for rows.Next() {
+		var s shard
+		if err := rows.Scan(&s.k, &s.available); err != nil {
+			rows.Close()
+			return false, interpretError(err)
 		}
+		shards, total = append(shards, s), total+s.available
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, interpretError(err)
+	}
+	if len(shards) == 0 {
+		return false, ErrNotFound
+	}
+	if total < int64(n) {
 		return false, nil
+	}
+	left := int64(n)
+	for _, s := range shards {
+		take := min(left, s.available)
+		if take == 0 {
+			continue
+		}
+		if _, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available - $4 WHERE zone_id = $1 AND instance_type = $2 AND shard = $3`,
+			zoneID, instanceType, s.k, take); err != nil {
+			return false, interpretError(err)
+		}
+		if left -= take; left == 0 {
+			break
+		}
 	}
 	return true, nil
 }
 
-// StockGive returns n to a zone's stock (an instance was released).
-func (q Q) StockGive(ctx context.Context, zoneID, instanceType string, n int) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
-		ON CONFLICT (zone_id, instance_type) DO UPDATE SET available = stock.available + excluded.available`, zoneID, instanceType, n)
+// StockGive returns n to a zone's stock (an instance was released or
+// changed type): to a shard no one holds, else to one picked at random,
+// created if the type was never stocked there.
+func (t *Tx) StockGive(ctx context.Context, zoneID, instanceType string, n int) error {
+	pick := rand.IntN(stockShards)
+	res, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available + $3
+		WHERE zone_id = $1 AND instance_type = $2 AND shard = (
+			SELECT shard FROM stock WHERE zone_id = $1 AND instance_type = $2
+			ORDER BY (shard + $4) % `+strconv.Itoa(stockShards)+` LIMIT 1`+t.skipLocked()+`)`,
+		zoneID, instanceType, n, pick)
+	if err != nil {
+		return interpretError(err)
+	}
+	if k, err := res.RowsAffected(); err != nil || k == 1 {
+		return interpretError(err)
+	}
+	_, err = t.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, shard, available) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (zone_id, instance_type, shard) DO UPDATE SET available = stock.available + excluded.available`, zoneID, instanceType, pick, n)
 	return interpretError(err)
 }
 
+// skipLocked is the clause that has a pick of one shard pass over shards
+// other transactions hold (PostgreSQL; SQLite runs one writer at a time).
+func (t *Tx) skipLocked() string {
+	if t.pg {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // StockMove moves stock from one type to another as an instance changes
-// type: it takes n of toType in toZone, only if that much is left (false
-// when short or never stocked), and gives n of fromType back in fromZone.
-// The two rows are locked in key order, so that opposite moves at the same
-// time (an upgrade and a downgrade between the same two types) cannot
-// deadlock each other on PostgreSQL. There both rows are locked and written
-// by one statement, so that rows every account shares are held a round
-// trip less.
+// type: it gives n of fromType back in fromZone, and takes n of toType in
+// toZone only if that much is left (false when short or never stocked; the
+// caller then rolls back, except a revert, which goes back whatever the
+// stock). Each picks a shard no one holds, so moves of different accounts
+// between the same two types do not wait for each other.
 func (t *Tx) StockMove(ctx context.Context, fromZone, fromType, toZone, toType string, n int) (bool, error) {
-	if t.pg && (fromZone != toZone || fromType != toType) {
-		took, gave, err := t.stockMovePostgres(ctx, fromZone, fromType, toZone, toType, n)
-		if err != nil || gave {
-			return took, err
-		}
-		// The old type was never stocked in that zone: no row to give
-		// back to. The statement changed nothing; the steps below
-		// create the row.
+	if err := t.StockGive(ctx, fromZone, fromType, n); err != nil {
+		return false, err
 	}
-	var took bool
-	take := func() error {
-		ok, err := t.StockTake(ctx, toZone, toType, n)
-		if err == ErrNotFound {
-			return nil
-		}
-		took = ok
-		return err
+	took, err := t.StockTake(ctx, toZone, toType, n)
+	if err == ErrNotFound {
+		return false, nil
 	}
-	give := func() error { return t.StockGive(ctx, fromZone, fromType, n) }
-	steps := [2]func() error{take, give}
-	if fromZone < toZone || (fromZone == toZone && fromType < toType) {
-		steps = [2]func() error{give, take}
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return false, err
-		}
-	}
-	return took, nil
+	return took, err
 }
 
-// stockMovePostgres is StockMove in one statement: the two rows locked in
-// key order (ORDER BY ... FOR UPDATE), the new type's taken only if n are
-// left, the old type's given back, both only when the old type's row
-// exists (gave false: nothing changed).
-func (t *Tx) stockMovePostgres(ctx context.Context, fromZone, fromType, toZone, toType string, n int) (took, gave bool, err error) {
-	var taken, given int
-	err = t.db.QueryRowContext(ctx, `WITH locked AS (
-			SELECT zone_id, instance_type, available FROM stock
-			WHERE (zone_id = $1 AND instance_type = $2) OR (zone_id = $3 AND instance_type = $4)
-			ORDER BY zone_id, instance_type FOR UPDATE
-		), moved AS (
-			UPDATE stock s SET available = s.available + CASE WHEN s.zone_id = $1 AND s.instance_type = $2 THEN $5::bigint ELSE -$5::bigint END
-			FROM locked l
-			WHERE s.zone_id = l.zone_id AND s.instance_type = l.instance_type
-			  AND EXISTS (SELECT 1 FROM locked g WHERE g.zone_id = $1 AND g.instance_type = $2)
-			  AND ((s.zone_id = $1 AND s.instance_type = $2) OR s.available >= $5)
-			RETURNING s.zone_id, s.instance_type
-		)
-		SELECT COUNT(*) FILTER (WHERE zone_id = $3 AND instance_type = $4), COUNT(*) FILTER (WHERE zone_id = $1 AND instance_type = $2) FROM moved`,
-		fromZone, fromType, toZone, toType, n).Scan(&taken, &given)
-	if err != nil {
-		return false, false, interpretError(err)
+// StockSet sets a zone's stock of a type, as the operator says, spread
+// over its shards.
+func (t *Tx) StockSet(ctx context.Context, zoneID, instanceType string, available int) error {
+	if _, err := t.db.ExecContext(ctx, `DELETE FROM stock WHERE zone_id = $1 AND instance_type = $2`, zoneID, instanceType); err != nil {
+		return interpretError(err)
 	}
-	return taken == 1, given == 1, nil
-}
-
-// StockSet sets a zone's stock of a type, as the operator says.
-func (q Q) StockSet(ctx context.Context, zoneID, instanceType string, available int) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, available) VALUES ($1, $2, $3)
-		ON CONFLICT (zone_id, instance_type) DO UPDATE SET available = excluded.available`, zoneID, instanceType, available)
+	var b strings.Builder
+	b.WriteString(`INSERT INTO stock (zone_id, instance_type, shard, available) VALUES `)
+	args := []any{zoneID, instanceType}
+	for k, n := range spread(available) {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($1, $2, $%d, $%d)", len(args)+1, len(args)+2)
+		args = append(args, k, n)
+	}
+	_, err := t.db.ExecContext(ctx, b.String(), args...)
 	return interpretError(err)
 }

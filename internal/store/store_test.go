@@ -210,7 +210,7 @@ func TestStore(t *testing.T) {
 		t.Run("opposite stock moves at once neither deadlock nor lose stock", func(t *testing.T) {
 			const zone, small, big, start = "cn-test-a", "ecs.t.small", "ecs.t.big", 1000
 			for _, typ := range []string{small, big} {
-				if err := st.StockSet(ctx, zone, typ, start); err != nil {
+				if err := setStock(st, zone, typ, start); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -258,10 +258,10 @@ func TestStore(t *testing.T) {
 
 		t.Run("a stock move gives back even when short, and creates the old type's row", func(t *testing.T) {
 			const zone, from, to, never = "cn-test-b", "ecs.t.from", "ecs.t.to", "ecs.t.never"
-			if err := st.StockSet(ctx, zone, from, 5); err != nil {
+			if err := setStock(st, zone, from, 5); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.StockSet(ctx, zone, to, 0); err != nil {
+			if err := setStock(st, zone, to, 0); err != nil {
 				t.Fatal(err)
 			}
 			move := func(f, t string) (ok bool, err error) {
@@ -289,6 +289,56 @@ func TestStore(t *testing.T) {
 			}
 			if level(never) != 1 || level(from) != 5 {
 				t.Fatalf("after a move from an unstocked type: %d and %d, want 1 and 5", level(never), level(from))
+			}
+		})
+
+		// The stock is spread over shards: a take larger than any one of
+		// them is served from several, and concurrent takes never take
+		// more than there is.
+		t.Run("stock takes across shards", func(t *testing.T) {
+			const zone, typ = "cn-test-c", "ecs.t.shards"
+			if err := setStock(st, zone, typ, 20); err != nil {
+				t.Fatal(err)
+			}
+			take := func(n int) (ok bool, err error) {
+				err = st.InTx(ctx, func(tx *store.Tx) error {
+					ok, err = tx.StockTake(ctx, zone, typ, n)
+					return err
+				})
+				return ok, err
+			}
+			if ok, err := take(11); err != nil || !ok {
+				t.Fatalf("take 11 of 20 spread over shards: %v, %v", ok, err)
+			}
+			if n, err := st.StockGet(ctx, zone, typ); err != nil || n != 9 {
+				t.Fatalf("left: %d, %v; want 9", n, err)
+			}
+			var wg sync.WaitGroup
+			var took atomic.Int32
+			for range 16 {
+				wg.Go(func() {
+					ok, err := take(1)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						took.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			if n, _ := st.StockGet(ctx, zone, typ); took.Load() != 9 || n != 0 {
+				t.Fatalf("16 concurrent takes of 1 from 9: %d took, %d left; want 9 and 0", took.Load(), n)
+			}
+			if ok, err := take(1); err != nil || ok {
+				t.Fatalf("take from none left: %v, %v; want false", ok, err)
+			}
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.StockTake(ctx, zone, "ecs.t.unknown", 1)
+				return err
+			})
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("take of a type never stocked: %v, want ErrNotFound", err)
 			}
 		})
 
@@ -355,4 +405,10 @@ func TestStore(t *testing.T) {
 			}
 		})
 	})
+}
+
+// setStock sets a zone's stock of a type, as the admin API does.
+func setStock(st *store.Store, zone, typ string, n int) error {
+	ctx := context.Background()
+	return st.InTx(ctx, func(tx *store.Tx) error { return tx.StockSet(ctx, zone, typ, n) })
 }
