@@ -101,12 +101,13 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 
 func newStore(db, nonceDB *sql.DB, d Dialect, dsn string) *Store {
 	// SQLite has one writer, so one batch at a time; PostgreSQL takes a
-	// few at once.
-	workers := 4
+	// few at once. On SQLite the nonce connection reads the keys from
+	// ecsd.db, attached as "ecsd" (openNonceFile).
+	workers, keys := 4, "access_keys"
 	if d == SQLite {
-		workers = 1
+		workers, keys = 1, "ecsd.access_keys"
 	}
-	return &Store{Q: Q{db: db, pg: d == Postgres}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, workers)}
+	return &Store{Q: Q{db: db, pg: d == Postgres}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, keys, workers)}
 }
 
 // DB returns the pool River uses: on SQLite, the one write connection.
