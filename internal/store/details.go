@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -53,16 +54,9 @@ func (q Q) each(ctx context.Context, qs ...rowQuery) error {
 		if err != nil {
 			return interpretError(err)
 		}
-		for rows.Next() {
-			if err = rq.row(rows); err != nil {
-				break
-			}
-		}
+		err = eachRow(rows.Next, rows, rq.row)
 		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
+		if err = cmp.Or(err, rows.Err()); err != nil {
 			return interpretError(err)
 		}
 	}
@@ -87,18 +81,10 @@ func eachPipelined(ctx context.Context, pool *sql.DB, qs []rowQuery) error {
 		br := c.Conn().SendBatch(ctx, b)
 		for _, rq := range qs {
 			rows, err := br.Query()
-			if err != nil {
-				br.Close()
-				return err
-			}
-			for rows.Next() {
-				if err = rq.row(rows); err != nil {
-					break
-				}
-			}
-			rows.Close()
 			if err == nil {
-				err = rows.Err()
+				err = eachRow(rows.Next, rows, rq.row)
+				rows.Close()
+				err = cmp.Or(err, rows.Err())
 			}
 			if err != nil {
 				br.Close()
@@ -108,4 +94,14 @@ func eachPipelined(ctx context.Context, pool *sql.DB, qs []rowQuery) error {
 		return br.Close()
 	})
 	return interpretError(err)
+}
+
+// eachRow hands every row to row, stopping at its first error.
+func eachRow(next func() bool, r scanner, row func(scanner) error) error {
+	for next() {
+		if err := row(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
