@@ -12,8 +12,8 @@ import (
 	"github.com/ecsd/ecsd/internal/store/storetest"
 )
 
-// Connections plan each execution for its arguments unless the DSN says
-// otherwise (see openPostgres).
+// Connections keep PostgreSQL's plan_cache_mode unless the DSN sets one
+// (see openPostgres).
 func TestPostgresPlanCacheMode(t *testing.T) {
 	t.Parallel()
 	if os.Getenv(storetest.PostgresEnv) == "" {
@@ -22,8 +22,8 @@ func TestPostgresPlanCacheMode(t *testing.T) {
 	ctx := context.Background()
 	dsn := storetest.PostgresDSN(t)
 	for _, c := range []struct{ dsn, want string }{
-		{dsn, "force_custom_plan"},
-		{dsn + "&plan_cache_mode=auto", "auto"},
+		{dsn, "auto"},
+		{dsn + "&plan_cache_mode=force_custom_plan", "force_custom_plan"},
 	} {
 		st, err := store.Open(ctx, c.dsn, store.Options{})
 		if err != nil {
