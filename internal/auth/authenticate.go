@@ -234,8 +234,8 @@ func checkNonce(nonce string) error {
 	return nil
 }
 
-// key returns the Active key id: the one held in memory unless fresh is
-// set (held true), else the store's, then held.
+// key returns the Active key of that id: the one held in memory (held
+// true) unless fresh is set, else the store's, which is then held.
 func (a *Authenticator) key(ctx context.Context, id string, fresh bool) (key *store.AccessKey, held bool, err error) {
 	if len(id) > maxKeyIDLength || !storable(id) {
 		// No key has such an id; do not ask the store.

@@ -121,11 +121,11 @@ type Env struct {
 	RequestID string
 	Caller    auth.Caller
 	// Now is the domain clock, read once per request.
-	Now     time.Time
-	Store   *store.Store
-	Tx      *store.Tx // set for Write actions
+	Now   time.Time
+	Store *store.Store
+	Tx    *store.Tx // set for Write actions
 	// Read is the queries of a read action (Store.Read): one snapshot.
-	Read *store.Q
+	Read    *store.Q
 	Catalog *catalog.Catalog
 	Clock   clock.Clock
 	Log     *slog.Logger

@@ -17,8 +17,8 @@ import (
 // key no longer stands as given: gone, no longer Active, or another key of
 // that id. The same statement checks that, so that a caller may hold the
 // key in memory and still never accept a request that a key disabled
-// elsewhere signed. The nonces of the
-// process's requests that arrive together are recorded by one statement (a
+// elsewhere signed. The nonces of the process's requests that arrive
+// together are recorded by one statement (a
 // request waits for its own batch, so the database still decides before it
 // is answered, and replicas still agree). Every signed request records a
 // nonce, reads included; one statement per request made that half of a

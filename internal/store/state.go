@@ -477,5 +477,5 @@ func (s *Store) ReadTx(ctx context.Context, fn func(*Tx) error) error {
 		return interpretError(err)
 	}
 	defer stx.Rollback()
-	return fn(&Tx{Q: Q{db: stx}, tx: stx, pg: s.dialect == Postgres})
+	return fn(&Tx{Q: Q{db: stx, pg: s.dialect == Postgres}, tx: stx})
 }

@@ -80,18 +80,26 @@ func (q Q) StockGet(ctx context.Context, zoneID, instanceType string) (int, erro
 // holds; failing that, it locks every shard in shard order and takes from
 // each in turn, which sees the whole stock.
 func (t *Tx) StockTake(ctx context.Context, zoneID, instanceType string, n int) (bool, error) {
-	res, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available - $3
-		WHERE zone_id = $1 AND instance_type = $2 AND available >= $3 AND shard = (
-			SELECT shard FROM stock WHERE zone_id = $1 AND instance_type = $2 AND available >= $3
+	if ok, err := t.stockShardAdd(ctx, zoneID, instanceType, -n, rand.IntN(stockShards)); err != nil || ok {
+		return ok, err
+	}
+	return t.stockTakeAll(ctx, zoneID, instanceType, n)
+}
+
+// stockShardAdd adds delta to one shard of the stock that no one else
+// holds and that stays at 0 or more, trying the shards from pick on. It
+// reports false when no shard qualifies.
+func (t *Tx) stockShardAdd(ctx context.Context, zoneID, instanceType string, delta, pick int) (bool, error) {
+	res, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available + $3
+		WHERE zone_id = $1 AND instance_type = $2 AND available + $3 >= 0 AND shard = (
+			SELECT shard FROM stock WHERE zone_id = $1 AND instance_type = $2 AND available + $3 >= 0
 			ORDER BY (shard + $4) % `+strconv.Itoa(stockShards)+` LIMIT 1`+t.skipLocked()+`)`,
-		zoneID, instanceType, n, rand.IntN(stockShards))
+		zoneID, instanceType, delta, pick)
 	if err != nil {
 		return false, interpretError(err)
 	}
-	if k, err := res.RowsAffected(); err != nil || k == 1 {
-		return k == 1, interpretError(err)
-	}
-	return t.stockTakeAll(ctx, zoneID, instanceType, n)
+	k, err := res.RowsAffected()
+	return k == 1, interpretError(err)
 }
 
 // stockTakeAll is StockTake over every shard of the stock, locked in
@@ -149,18 +157,10 @@ func (t *Tx) stockTakeAll(ctx context.Context, zoneID, instanceType string, n in
 // created if the type was never stocked there.
 func (t *Tx) StockGive(ctx context.Context, zoneID, instanceType string, n int) error {
 	pick := rand.IntN(stockShards)
-	res, err := t.db.ExecContext(ctx, `UPDATE stock SET available = available + $3
-		WHERE zone_id = $1 AND instance_type = $2 AND shard = (
-			SELECT shard FROM stock WHERE zone_id = $1 AND instance_type = $2
-			ORDER BY (shard + $4) % `+strconv.Itoa(stockShards)+` LIMIT 1`+t.skipLocked()+`)`,
-		zoneID, instanceType, n, pick)
-	if err != nil {
-		return interpretError(err)
+	if ok, err := t.stockShardAdd(ctx, zoneID, instanceType, n, pick); err != nil || ok {
+		return err
 	}
-	if k, err := res.RowsAffected(); err != nil || k == 1 {
-		return interpretError(err)
-	}
-	_, err = t.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, shard, available) VALUES ($1, $2, $3, $4)
+	_, err := t.db.ExecContext(ctx, `INSERT INTO stock (zone_id, instance_type, shard, available) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (zone_id, instance_type, shard) DO UPDATE SET available = stock.available + excluded.available`, zoneID, instanceType, pick, n)
 	return interpretError(err)
 }

@@ -136,7 +136,6 @@ func (s *Store) Close() error {
 type Tx struct {
 	Q
 	tx *sql.Tx
-	pg bool
 	// last holds the statements on rows every account shares, run after
 	// everything else of the transaction (see Last).
 	last []func(context.Context) error
@@ -197,7 +196,7 @@ func (s *Store) txOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	tx := &Tx{Q: Q{db: stx}, tx: stx, pg: s.dialect == Postgres}
+	tx := &Tx{Q: Q{db: stx, pg: s.dialect == Postgres}, tx: stx}
 	if err = fn(tx); err != nil {
 		return err
 	}
@@ -237,7 +236,7 @@ type dbtx interface {
 // Q carries the queries. Method names put the noun first, as River's do.
 type Q struct {
 	db dbtx
-	pg bool // on PostgreSQL (InstanceDetails pipelines on the pool)
+	pg bool // on PostgreSQL
 }
 
 // interpretError turns driver errors into the store's sentinels, so that no
