@@ -242,15 +242,8 @@ func (q Q) diskDetachAll(ctx context.Context, instanceID string) error {
 	return interpretError(err)
 }
 
-// DataDiskCounts is how many data disks each of the instances has.
-func (q Q) DataDiskCounts(ctx context.Context, instanceIDs []string) (map[string]int, error) {
-	out := map[string]int{}
-	if len(instanceIDs) == 0 {
-		return out, nil
-	}
-	return out, q.each(ctx, dataDisksQuery(instanceIDs, out))
-}
-
+// dataDisksQuery counts the data disks of the instances ids
+// (InstanceDetails).
 func dataDisksQuery(ids []string, out map[string]int) rowQuery {
 	ph, args := inList(ids, 0)
 	return rowQuery{`SELECT instance_id, COUNT(*) FROM disks WHERE instance_id IN (` + ph + `) AND disk_type = 'data' GROUP BY instance_id`, args,

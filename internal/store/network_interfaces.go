@@ -173,16 +173,8 @@ func holdsAny(n *NetworkInterface, ipv4, ipv6 []string) bool {
 	return has(ipv4, []string{n.PrivateIP}, n.SecondaryIPs) && has(ipv6, n.Ipv6Addresses)
 }
 
-// NetworkInterfacesByInstances returns the ENIs of each instance, by
-// device index.
-func (q Q) NetworkInterfacesByInstances(ctx context.Context, ids []string) (map[string][]*NetworkInterface, error) {
-	out := map[string][]*NetworkInterface{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	return out, q.each(ctx, enisQuery(ids, out))
-}
-
+// enisQuery reads the ENIs of the instances ids, by device index
+// (InstanceDetails).
 func enisQuery(ids []string, out map[string][]*NetworkInterface) rowQuery {
 	ph, args := inList(ids, 0)
 	return rowQuery{`SELECT ` + eniColumns + ` FROM network_interfaces WHERE instance_id IN (` + ph + `) ORDER BY instance_id, device_index`, args,

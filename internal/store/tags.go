@@ -35,11 +35,6 @@ func (q Q) TagSet(ctx context.Context, instanceID, key, value string) error {
 	return q.ResourceTagSet(ctx, ResourceInstance, instanceID, key, value)
 }
 
-// TagListByInstances returns the tags of each instance, sorted by key.
-func (q Q) TagListByInstances(ctx context.Context, ids []string) (map[string][]Tag, error) {
-	return q.ResourceTags(ctx, ResourceInstance, ids)
-}
-
 // ResourceTagSet sets a tag of a resource, replacing the value of its key.
 func (q Q) ResourceTagSet(ctx context.Context, typ, id, key, value string) error {
 	t := tagTables[typ]
