@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -47,17 +46,7 @@ type Authenticator struct {
 	// WallNow is the wall clock. Authentication never uses the domain clock:
 	// a manual clock set to 2030 must not make every signature expire.
 	WallNow func() time.Time
-
-	// keys holds the Active keys read so far, by id, so that a request
-	// does not read its key: the statement that records its nonce checks
-	// that the key still stands (store.Store.NonceUse). A request that a
-	// held key fails is authenticated again from the store (errStaleKey).
-	keys sync.Map
 }
-
-// errStaleKey is a failure that a key held in memory may have caused: the
-// request is authenticated again with its key read from the store.
-var errStaleKey = errors.New("auth: the key held in memory may be stale")
 
 // Authenticate verifies an RPC v1 (Signature parameter, HMAC-SHA1) or ACS3
 // (Authorization header, HMAC-SHA256) signature and records its nonce.
@@ -67,26 +56,16 @@ var errStaleKey = errors.New("auth: the key held in memory may be stale")
 // InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive,
 // SignatureDoesNotMatch or SignatureNonceUsed.
 func (a *Authenticator) Authenticate(ctx context.Context, in *Input) (Caller, error) {
-	c, err := a.authenticate(ctx, in, false)
-	if err == errStaleKey {
-		c, err = a.authenticate(ctx, in, true)
-	}
-	return c, err
-}
-
-// authenticate is Authenticate, with the key read from the store when
-// fresh is set, else from memory if held there.
-func (a *Authenticator) authenticate(ctx context.Context, in *Input, fresh bool) (Caller, error) {
 	if h := in.Header.Get("Authorization"); strings.HasPrefix(h, "ACS3-") {
-		return a.authenticateACS3(ctx, in, h, fresh)
+		return a.authenticateACS3(ctx, in, h)
 	}
 	if _, ok := in.Params["Signature"]; ok {
-		return a.authenticateV1(ctx, in, fresh)
+		return a.authenticateV1(ctx, in)
 	}
 	return Caller{}, apierr.IncompleteSignature.Newf("The request carries no signature: send a Signature parameter (RPC v1) or an ACS3-HMAC-SHA256 Authorization header.")
 }
 
-func (a *Authenticator) authenticateV1(ctx context.Context, in *Input, fresh bool) (Caller, error) {
+func (a *Authenticator) authenticateV1(ctx context.Context, in *Input) (Caller, error) {
 	p := in.Params
 	for _, name := range []string{"AccessKeyId", "SignatureMethod", "SignatureNonce", "Timestamp"} {
 		if p[name] == "" {
@@ -106,21 +85,18 @@ func (a *Authenticator) authenticateV1(ctx context.Context, in *Input, fresh boo
 	if err != nil {
 		return Caller{}, err
 	}
-	key, held, err := a.key(ctx, p["AccessKeyId"], fresh)
+	key, err := a.key(ctx, p["AccessKeyId"])
 	if err != nil {
 		return Caller{}, err
 	}
 	sts := StringToSignV1(in.Method, p)
 	if !VerifyV1(key.Secret, sts, p["Signature"]) {
-		if held {
-			return Caller{}, a.forget(key)
-		}
 		return Caller{}, apierr.SignatureDoesNotMatch.Newf("Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
-	return a.useNonce(ctx, key, held, p["SignatureNonce"], ts)
+	return a.useNonce(ctx, key, p["SignatureNonce"], ts)
 }
 
-func (a *Authenticator) authenticateACS3(ctx context.Context, in *Input, header string, fresh bool) (Caller, error) {
+func (a *Authenticator) authenticateACS3(ctx context.Context, in *Input, header string) (Caller, error) {
 	authz, err := ParseACS3Authorization(header)
 	if err != nil {
 		return Caller{}, apierr.IncompleteSignature.Newf("The Authorization header is not valid: %v.", err)
@@ -145,7 +121,7 @@ func (a *Authenticator) authenticateACS3(ctx context.Context, in *Input, header 
 	if err != nil {
 		return Caller{}, err
 	}
-	key, held, err := a.key(ctx, authz.AccessKeyID, fresh)
+	key, err := a.key(ctx, authz.AccessKeyID)
 	if err != nil {
 		return Caller{}, err
 	}
@@ -157,12 +133,9 @@ func (a *Authenticator) authenticateACS3(ctx context.Context, in *Input, header 
 	canonical := CanonicalRequestACS3(in.Method, "/", in.Query, in.Header, in.Host, authz.SignedHeaders, payload)
 	sts := StringToSignACS3(canonical)
 	if !VerifyACS3(key.Secret, sts, authz.Signature) {
-		if held {
-			return Caller{}, a.forget(key)
-		}
 		return Caller{}, apierr.SignatureDoesNotMatch.Newf("Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
-	return a.useNonce(ctx, key, held, nonce, ts)
+	return a.useNonce(ctx, key, nonce, ts)
 }
 
 // checkSignedHeaders refuses an ACS3 signature that leaves out a header the
@@ -234,54 +207,36 @@ func checkNonce(nonce string) error {
 	return nil
 }
 
-// key returns the Active key of that id: the one held in memory (held
-// true) unless fresh is set, else the store's, which is then held.
-func (a *Authenticator) key(ctx context.Context, id string, fresh bool) (key *store.AccessKey, held bool, err error) {
+func (a *Authenticator) key(ctx context.Context, id string) (*store.AccessKey, error) {
 	if len(id) > maxKeyIDLength || !storable(id) {
 		// No key has such an id; do not ask the store.
-		return nil, false, apierr.InvalidAccessKeyIDNotFound.New()
+		return nil, apierr.InvalidAccessKeyIDNotFound.New()
 	}
-	if k, ok := a.keys.Load(id); ok && !fresh {
-		return k.(*store.AccessKey), true, nil
-	}
-	key, err = a.Store.AccessKeyGetByID(ctx, id)
+	key, err := a.Store.AccessKeyGetByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		a.keys.Delete(id)
-		return nil, false, apierr.InvalidAccessKeyIDNotFound.New()
+		return nil, apierr.InvalidAccessKeyIDNotFound.New()
 	}
 	if err != nil {
-		return nil, false, apierr.ServiceUnavailable.New().Wrap(err)
+		return nil, apierr.ServiceUnavailable.New().Wrap(err)
 	}
 	if key.Status != store.KeyActive {
-		a.keys.Delete(id)
-		return nil, false, apierr.InvalidAccessKeyIDInactive.New()
+		return nil, apierr.InvalidAccessKeyIDInactive.New()
 	}
-	a.keys.Store(id, key)
-	return key, false, nil
-}
-
-// forget drops a held key that a request failed, so that the request
-// and the next ones read it from the store.
-func (a *Authenticator) forget(key *store.AccessKey) error {
-	a.keys.CompareAndDelete(key.ID, key)
-	return errStaleKey
+	return key, nil
 }
 
 // useNonce records the nonce until its request could no longer be replayed:
 // MaxSkew after the later of its timestamp and now.
-func (a *Authenticator) useNonce(ctx context.Context, key *store.AccessKey, held bool, nonce string, ts time.Time) (Caller, error) {
+func (a *Authenticator) useNonce(ctx context.Context, key *store.AccessKey, nonce string, ts time.Time) (Caller, error) {
 	now := a.WallNow()
 	until := now
 	if ts.After(until) {
 		until = ts
 	}
 	// One statement, atomic on its own: no transaction around it.
-	fresh, err := a.Store.NonceUse(ctx, key, nonce, now, until.Add(MaxSkew))
+	fresh, err := a.Store.NonceUse(ctx, key.ID, nonce, now, until.Add(MaxSkew))
 	if err != nil {
 		return Caller{}, apierr.ServiceUnavailable.New().Wrap(err)
-	}
-	if !fresh && held {
-		return Caller{}, a.forget(key) // used, or the key no longer stands
 	}
 	if !fresh {
 		return Caller{}, apierr.SignatureNonceUsed.New()

@@ -12,19 +12,15 @@ import (
 )
 
 // NonceUse records a signature nonce for a key until expires. It returns
-// false if the nonce was already recorded and has not expired (the primary
-// key decides, so replicas sharing the database agree), and also when the
-// key no longer stands as given: gone, no longer Active, or another key of
-// that id. The same statement checks that, so that a caller may hold the
-// key in memory and still never accept a request that a key disabled
-// elsewhere signed. The nonces of the process's requests that arrive
-// together are recorded by one statement (a
+// false if the nonce was already recorded and has not expired: the primary
+// key decides, so replicas sharing the database agree. The nonces of the
+// process's requests that arrive together are recorded by one statement (a
 // request waits for its own batch, so the database still decides before it
 // is answered, and replicas still agree). Every signed request records a
 // nonce, reads included; one statement per request made that half of a
 // read's cost, and on SQLite each one queued for the one write connection.
-func (s *Store) NonceUse(ctx context.Context, key *AccessKey, nonce string, now, expires time.Time) (bool, error) {
-	r := &nonceReq{key: key.ID, account: key.AccountID, created: micros(key.CreatedAt), nonce: nonce, now: micros(now), expires: micros(expires), done: make(chan nonceResult, 1)}
+func (s *Store) NonceUse(ctx context.Context, accessKeyID, nonce string, now, expires time.Time) (bool, error) {
+	r := &nonceReq{key: accessKeyID, nonce: nonce, now: micros(now), expires: micros(expires), done: make(chan nonceResult, 1)}
 	select {
 	case s.nonces.reqs <- r:
 	case <-s.nonces.stop:
@@ -44,13 +40,13 @@ func (s *Store) NonceUse(ctx context.Context, key *AccessKey, nonce string, now,
 
 var errStoreClosed = &UnavailableError{Err: errors.New("store: closed")}
 
-// maxNonceBatch bounds one statement (5 parameters a nonce).
+// maxNonceBatch bounds one statement (3 parameters a nonce).
 const maxNonceBatch = 200
 
 type nonceReq struct {
-	key, account, nonce   string
-	created, now, expires int64
-	done                  chan nonceResult
+	key, nonce   string
+	now, expires int64
+	done         chan nonceResult
 }
 
 type nonceResult struct {
@@ -68,7 +64,7 @@ type nonceBatcher struct {
 	wg       sync.WaitGroup
 }
 
-func startNonceBatcher(db dbtx, keys string, workers int) *nonceBatcher {
+func startNonceBatcher(db dbtx, workers int) *nonceBatcher {
 	b := &nonceBatcher{reqs: make(chan *nonceReq, maxNonceBatch), stop: make(chan struct{})}
 	for range workers {
 		b.wg.Go(func() {
@@ -89,7 +85,7 @@ func startNonceBatcher(db dbtx, keys string, workers int) *nonceBatcher {
 						break more
 					}
 				}
-				recordNonces(db, keys, batch)
+				recordNonces(db, batch)
 			}
 		})
 	}
@@ -101,23 +97,20 @@ func (b *nonceBatcher) close() {
 	b.wg.Wait()
 }
 
-// recordNonces inserts a batch in one statement and answers each request;
-// keys is the access_keys table as the nonce connection names it.
+// recordNonces inserts a batch in one statement and answers each request.
 // A nonce sent twice in one batch is a replay: the later requests are
-// answered as used. Rows go in key order (ORDER BY: the check of the keys
-// may have the planner join them in another), so that batches of
-// concurrent workers that share nonces take their locks in one order and
-// cannot deadlock.
-func recordNonces(db dbtx, keys string, batch []*nonceReq) {
+// answered as used. Rows go in key order, so that batches of concurrent
+// workers that share nonces take their locks in one order and cannot
+// deadlock.
+func recordNonces(db dbtx, batch []*nonceReq) {
 	slices.SortStableFunc(batch, func(a, b *nonceReq) int {
 		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.nonce, b.nonce))
 	})
 	type k struct{ key, nonce string }
 	first := map[k]*nonceReq{}
 	var sb strings.Builder
-	sb.WriteString(`INSERT INTO nonces (access_key_id, nonce, expires_at)
-		SELECT v.column1, v.column2, v.column3 FROM (VALUES `)
-	args := make([]any, 0, 5*len(batch)+1)
+	sb.WriteString(`INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES `)
+	args := make([]any, 0, 3*len(batch)+1)
 	now := batch[0].now
 	for _, r := range batch {
 		if _, dup := first[k{r.key, r.nonce}]; dup {
@@ -129,16 +122,12 @@ func recordNonces(db dbtx, keys string, batch []*nonceReq) {
 			sb.WriteString(", ")
 		}
 		n := len(args)
-		ph := func(k int, typ string) string { return "CAST($" + strconv.Itoa(n+k) + " AS " + typ + ")" }
-		sb.WriteString("(" + ph(1, "TEXT") + ", " + ph(2, "TEXT") + ", " + ph(3, "BIGINT") + ", " + ph(4, "TEXT") + ", " + ph(5, "BIGINT") + ")")
-		args = append(args, r.key, r.nonce, r.expires, r.account, r.created)
+		sb.WriteString("($" + strconv.Itoa(n+1) + ", $" + strconv.Itoa(n+2) + ", $" + strconv.Itoa(n+3) + ")")
+		args = append(args, r.key, r.nonce, r.expires)
 		now = min(now, r.now) // the earliest: a nonce is reused only once expired for every request of the batch
 	}
 	args = append(args, now)
-	sb.WriteString(`) v WHERE EXISTS (SELECT 1 FROM ` + keys + ` k
-			WHERE k.id = v.column1 AND k.status = 'Active' AND k.account_id = v.column4 AND k.created_at = v.column5)
-		ORDER BY v.column1, v.column2
-		ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
+	sb.WriteString(` ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
 		WHERE nonces.expires_at <= $` + strconv.Itoa(len(args)) + ` RETURNING access_key_id, nonce`)
 	// Not a request's context: the statement answers every request of
 	// the batch, whichever of them gave up.

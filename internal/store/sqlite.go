@@ -69,13 +69,8 @@ func openSQLite(ctx context.Context, dir string, opts Options) (*Store, error) {
 // write connection behind the business writes. Processes sharing the
 // directory share the file, so a nonce is still used once among them.
 func openNonceFile(ctx context.Context, dir string) (*sql.DB, error) {
-	// ecsd.db is attached read-only: the statement that records a nonce
-	// checks that its key still stands (Store.NonceUse).
-	main := "file:" + filepath.Join(dir, "ecsd.db") + "?mode=ro"
-	db := sql.OpenDB(&cachingConnector{
-		dsn:  "file:" + filepath.Join(dir, "nonces.db") + "?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)",
-		init: "ATTACH DATABASE '" + strings.ReplaceAll(main, "'", "''") + "' AS ecsd",
-	})
+	db := sql.OpenDB(&cachingConnector{dsn: "file:" + filepath.Join(dir, "nonces.db") +
+		"?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"})
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS nonces (
@@ -185,24 +180,14 @@ func (w *writerTurn) give() { <-w.ch }
 // cachingConnector opens modernc.org/sqlite connections that keep their
 // statements prepared: the driver parses every query it is handed, and
 // parsing took about a third of ecsd's CPU under load.
-type cachingConnector struct {
-	dsn  string
-	init string // run on each new connection
-}
+type cachingConnector struct{ dsn string }
 
 func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Driver().Open(c.dsn)
 	if err != nil {
 		return nil, err
 	}
-	sc := conn.(sqliteConn)
-	if c.init != "" {
-		if _, err := sc.ExecContext(ctx, c.init, nil); err != nil {
-			sc.Close()
-			return nil, err
-		}
-	}
-	return &cachingConn{conn: sc}, nil
+	return &cachingConn{conn: conn.(sqliteConn)}, nil
 }
 
 func (c *cachingConnector) Driver() driver.Driver { return &sqlite.Driver{} }

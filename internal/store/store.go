@@ -101,13 +101,12 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 
 func newStore(db, nonceDB *sql.DB, d Dialect, dsn string) *Store {
 	// SQLite has one writer, so one batch at a time; PostgreSQL takes a
-	// few at once. On SQLite the nonce connection reads the keys from
-	// ecsd.db, attached as "ecsd" (openNonceFile).
-	workers, keys := 4, "access_keys"
+	// few at once.
+	workers := 4
 	if d == SQLite {
-		workers, keys = 1, "ecsd.access_keys"
+		workers = 1
 	}
-	return &Store{Q: Q{db: db, pg: d == Postgres}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, keys, workers)}
+	return &Store{Q: Q{db: db, pg: d == Postgres}, db: db, dialect: d, dsn: dsn, nonceDB: nonceDB, nonces: startNonceBatcher(nonceDB, workers)}
 }
 
 // DB returns the pool River uses: on SQLite, the one write connection.
